@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "truststore",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "truststore", targets: ["truststore"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .target(name: "TrustStoreOpenSSL", dependencies: ["COpenSSL"]),
+        .target(name: "TrustStoreGit", dependencies: ["CLibGit2"]),
+        .target(
+            name: "TrustStoreCore",
+            dependencies: ["TrustStoreOpenSSL", "TrustStoreGit", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .executableTarget(
+            name: "truststore",
+            dependencies: ["TrustStoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "TrustStoreTests", dependencies: ["TrustStoreCore", "truststore"],
+                    resources: []),
+    ]
+)

@@ -1,0 +1,46 @@
+// Static inline wrappers for OpenSSL macros that Swift cannot import.
+// Only TrustStoreOpenSSL imports this module (see docs/STYLE.md, "Keep C below the waterline").
+#ifndef TS_COPENSSL_SHIM_H
+#define TS_COPENSSL_SHIM_H
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/objects.h>
+#include <openssl/crypto.h>
+#include <openssl/core_names.h>
+#include <openssl/ssl.h>
+
+static const unsigned long ts_openssl_XN_FLAG_RFC2253 = XN_FLAG_RFC2253;
+
+static inline void ts_openssl_free(void *p) { OPENSSL_free(p); }
+
+static inline long ts_openssl_bio_mem_data(BIO *bio, char **out) { return BIO_get_mem_data(bio, out); }
+
+/// The certificates of a PKCS #7 signed-data or signed-and-enveloped-data structure (borrowed), or NULL.
+static inline STACK_OF(X509) *ts_openssl_pkcs7_certs(PKCS7 *p7) {
+    if (p7 == NULL || p7->d.ptr == NULL) return NULL;
+    switch (OBJ_obj2nid(p7->type)) {
+    case NID_pkcs7_signed: return p7->d.sign->cert;
+    case NID_pkcs7_signedAndEnveloped: return p7->d.signed_and_enveloped->cert;
+    default: return NULL;
+    }
+}
+
+static inline int ts_openssl_sk_x509_num(const STACK_OF(X509) *sk) { return sk_X509_num(sk); }
+static inline X509 *ts_openssl_sk_x509_value(const STACK_OF(X509) *sk, int i) { return sk_X509_value(sk, i); }
+static inline STACK_OF(X509) *ts_openssl_sk_x509_new(void) { return sk_X509_new_null(); }
+static inline int ts_openssl_sk_x509_push(STACK_OF(X509) *sk, X509 *x) { return sk_X509_push(sk, x); }
+static inline void ts_openssl_sk_x509_free(STACK_OF(X509) *sk) { sk_X509_free(sk); }
+static inline void ts_openssl_sk_x509_pop_free(STACK_OF(X509) *sk) { sk_X509_pop_free(sk, X509_free); }
+static inline int ts_openssl_sk_obj_num(const STACK_OF(ASN1_OBJECT) *sk) { return sk_ASN1_OBJECT_num(sk); }
+static inline ASN1_OBJECT *ts_openssl_sk_obj_value(const STACK_OF(ASN1_OBJECT) *sk, int i) {
+    return sk_ASN1_OBJECT_value(sk, i);
+}
+#endif

@@ -1,0 +1,268 @@
+package import TrustStoreGit
+package import TrustStoreOpenSSL
+
+/// One input of `add`: a name for messages and provenance, and its bytes (or why it could not be read).
+public struct AddInput: Sendable {
+    /// The path as the user gave it, or "(stdin)".
+    public var name: String
+    public var bytes: Result<[UInt8], TrustStoreError>
+
+    public init(name: String, bytes: Result<[UInt8], TrustStoreError>) {
+        self.name = name
+        self.bytes = bytes
+    }
+
+    /// Reads the file at `path` (absolute), naming it `name` in messages and provenance.
+    public static func file(_ name: String, path: String) -> AddInput {
+        do {
+            return AddInput(name: name, bytes: .success(try FileIO.read(path)))
+        } catch {
+            return AddInput(name: name, bytes: .failure(TrustStoreError(.failure, "cannot read: \(error.message)")))
+        }
+    }
+
+    /// Reads standard input to its end, named "(stdin)".
+    public static func standardInput() -> AddInput {
+        do {
+            return AddInput(name: "(stdin)", bytes: .success(try FileIO.readAll(fd: 0, name: "standard input")))
+        } catch {
+            return AddInput(name: "(stdin)", bytes: .failure(TrustStoreError(.failure, "cannot read: \(error.message)")))
+        }
+    }
+}
+
+/// What `truststore add` was asked to do.
+public struct AddRequest: Sendable {
+    public var inputs: [AddInput]
+    public var environment: String
+    public var reason: String?
+    /// Free-text provenance (`--source`); when nil each input is recorded as `file:NAME`.
+    public var source: String?
+    public var author: Author
+    /// Validation time, seconds since the epoch (UTC).
+    public var time: Int64
+    /// Import the valid certificates and skip the rejected ones instead of rejecting the whole invocation.
+    public var skipInvalid: Bool
+
+    public init(inputs: [AddInput], environment: String, reason: String?, source: String?, author: Author,
+                time: Int64, skipInvalid: Bool)
+    {
+        self.inputs = inputs
+        self.environment = environment
+        self.reason = reason
+        self.source = source
+        self.author = author
+        self.time = time
+        self.skipInvalid = skipInvalid
+    }
+}
+
+/// The outcome of `add` for each certificate and each input.
+public struct AddReport: Sendable {
+    public enum Outcome: String, Sendable {
+        /// Committed to the environment.
+        case added
+        /// Valid, but not committed because another certificate of the invocation was rejected.
+        case notAdded = "not-added"
+        /// An exact duplicate (same SHA-256) of a certificate already in the environment or earlier in the input.
+        case duplicate
+        /// Rejected by a rule (its error findings say why).
+        case rejected
+    }
+
+    public struct Item: Sendable {
+        public var input: String
+        /// 1-based position of the certificate in its input.
+        public var position: Int
+        public var summary: CertificateSummary
+        public var outcome: Outcome
+        public var findings: [Finding]
+        /// Why it is a duplicate, or its relation to certificates with the same subject or key.
+        public var note: String?
+    }
+
+    /// An input rejected as a whole (unreadable, no certificate, private key, wrong type).
+    public struct InputError: Sendable {
+        public var input: String
+        public var message: String
+        /// True for private keys: the whole invocation stops, even with --skip-invalid.
+        public var isPrivateKey: Bool
+    }
+
+    public var environment: String
+    public var items: [Item] = []
+    public var inputErrors: [InputError] = []
+    /// Per input: notes about the encoding (BOM stripped, CRLF normalised, legacy label).
+    public var inputNotes: [(input: String, note: String)] = []
+    /// The new commit, when something was committed.
+    public var commit: String?
+
+    /// True when the request as a whole was refused (nothing committed because of a rejection).
+    public var isRejected: Bool {
+        commit == nil && (!inputErrors.isEmpty || items.contains { $0.outcome == .rejected })
+    }
+}
+
+/// `truststore add`: decode, validate and commit certificates to one environment, atomically.
+package struct AddOperation {
+    package var store: TrustStore
+
+    package init(store: TrustStore) {
+        self.store = store
+    }
+
+    private struct Candidate {
+        var input: String
+        var position: Int
+        var certificate: X509Certificate
+        var info: CertificateInfo
+        var auxiliaryTrust: String?
+        var findings: [Finding]
+        var outcome: AddReport.Outcome
+        var note: String?
+
+        var kind: CertificateKind { info.isSelfSigned ? .root : .intermediate }
+        var passes: Bool { outcome != .rejected && outcome != .duplicate }
+    }
+
+    /// Runs the request. Nothing is committed when any input or certificate is rejected, unless
+    /// `skipInvalid`, and never when an input holds a private key.
+    /// - Throws: ``TrustStoreError`` for an unknown environment (usage) or a failed commit (failure).
+    package func run(_ request: AddRequest) throws(TrustStoreError) -> AddReport {
+        try store.requireEnvironment(request.environment)
+        let env = request.environment
+        let context = ValidationContext(policy: store.config.policy, time: request.time, environment: env)
+        var report = AddReport(environment: env)
+        let existing = try store.certificates(in: env)
+        let existingByFingerprint = Dictionary(existing.map { ($0.info.fingerprint, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // 1. Decode every input; per-certificate rules.
+        var candidates: [Candidate] = []
+        var encodings: [(input: String, encoding: InputEncoding, count: Int)] = []
+        var seen: [String: String] = [:]
+        for input in request.inputs {
+            let bytes: [UInt8]
+            switch input.bytes {
+            case .success(let b): bytes = b
+            case .failure(let error):
+                report.inputErrors.append(.init(input: input.name, message: error.message, isPrivateKey: false))
+                continue
+            }
+            let decoded: DecodedInput
+            do {
+                decoded = try InputDecoder.decode(bytes)
+            } catch {
+                var isKey = false
+                if case .privateKey = error { isKey = true }
+                report.inputErrors.append(.init(input: input.name, message: error.description, isPrivateKey: isKey))
+                continue
+            }
+            encodings.append((input.name, decoded.encoding, decoded.certificates.count))
+            for note in decoded.notes { report.inputNotes.append((input.name, note)) }
+            for item in decoded.certificates {
+                let info = item.certificate.info
+                var candidate = Candidate(
+                    input: input.name, position: item.position, certificate: item.certificate, info: info,
+                    auxiliaryTrust: item.auxiliaryTrust?.summary, findings: [], outcome: .added)
+                if let stored = existingByFingerprint[info.fingerprint] {
+                    candidate.outcome = .duplicate
+                    candidate.note = "already in '\(env)' as \(stored.path)"
+                } else if let first = seen[info.fingerprint] {
+                    candidate.outcome = .duplicate
+                    candidate.note = "same certificate as \(first); kept once"
+                } else {
+                    seen[info.fingerprint] = "\(input.name) certificate \(item.position)"
+                    candidate.findings = standardCertificateRules.flatMap { $0.evaluate(info, in: context) }
+                    if let aux = candidate.auxiliaryTrust {
+                        candidate.findings.append(Finding(.warning, "auxiliary-trust",
+                            "TRUSTED CERTIFICATE: OpenSSL auxiliary trust (\(aux)) kept as metadata in the store; "
+                                + "exports carry plain CERTIFICATE blocks"))
+                    }
+                    if candidate.findings.hasError { candidate.outcome = .rejected }
+                }
+                candidates.append(candidate)
+            }
+        }
+
+        // 2. Intermediates must chain to a root of the environment; the input may complete the path in any
+        //    order. Repeat until stable, since rejecting one intermediate can cut the path of another.
+        let rule = ChainRule(context: context)
+        while true {
+            let anchors = existing.filter { $0.kind == .root }.map(\.certificate)
+                + candidates.filter { $0.passes && $0.kind == .root }.map(\.certificate)
+            let untrusted = existing.filter { $0.kind == .intermediate }.map(\.certificate)
+                + candidates.filter { $0.passes && $0.kind == .intermediate }.map(\.certificate)
+            var changed = false
+            for i in candidates.indices where candidates[i].passes && candidates[i].kind == .intermediate {
+                let findings = rule.evaluate(candidates[i].certificate, anchors: anchors, untrusted: untrusted)
+                if findings.hasError {
+                    candidates[i].findings += findings
+                    candidates[i].outcome = .rejected
+                    changed = true
+                }
+            }
+            if !changed { break }
+        }
+
+        // 3. Relations: same subject or same key with another fingerprint (re-issued or cross-signed).
+        let accepted = candidates.filter(\.passes)
+        for i in candidates.indices where candidates[i].outcome != .duplicate {
+            let me = candidates[i].info
+            let others = existing.map { ($0.info, "in '\(env)'") }
+                + accepted.filter { $0.info.fingerprint != me.fingerprint }.map { ($0.info, "in this input") }
+            var relations: [String] = []
+            for (other, place) in others where other.fingerprint != me.fingerprint {
+                let sameSubject = other.subject == me.subject
+                let sameKey = other.spkiSHA256 == me.spkiSHA256
+                guard sameSubject || sameKey else { continue }
+                let what = sameSubject && sameKey ? "subject and key" : sameSubject ? "subject" : "key"
+                relations.append("shares its \(what) with \(other.fingerprint.prefix(16)) (\(place), "
+                    + "valid until \(Timestamp.formatDate(other.notAfter)))")
+            }
+            guard !relations.isEmpty else { continue }
+            let text = relations.joined(separator: "; ")
+            if candidates[i].outcome == .rejected {
+                candidates[i].note = text
+            } else {
+                candidates[i].findings.append(Finding(.warning, "related-certificate",
+                    "\(text): a re-issued or cross-signed certificate; both are kept"))
+            }
+        }
+
+        // 4. Atomicity.
+        let rejected = candidates.contains { $0.outcome == .rejected } || !report.inputErrors.isEmpty
+        let privateKey = report.inputErrors.contains { $0.isPrivateKey }
+        let toAdd = candidates.filter { $0.outcome == .added }
+        if privateKey || (rejected && !request.skipInvalid) || toAdd.isEmpty {
+            for i in candidates.indices where candidates[i].outcome == .added { candidates[i].outcome = .notAdded }
+            report.items = candidates.map { item(from: $0, environment: env) }
+            return report
+        }
+
+        // 5. One commit.
+        var changes: [TreeChange] = []
+        for c in toAdd {
+            let path = CertificateFile.path(for: c.info, in: env)
+            changes.append(.write(
+                path: path,
+                content: CertificateFile.render(c.certificate, info: c.info, kind: c.kind, auxiliaryTrust: c.auxiliaryTrust)))
+        }
+        let message = CommitMessage.add(
+            environment: env, added: toAdd.map { ($0.info, $0.kind, $0.input) }, reason: request.reason,
+            source: request.source, inputs: encodings.map { "\($0.input) (\($0.encoding.rawValue), \($0.count) "
+                + "certificate\($0.count == 1 ? "" : "s"))" },
+            validatedAt: request.time)
+        report.commit = try store.commit(changes, message: message, author: request.author)
+        report.items = candidates.map { item(from: $0, environment: env) }
+        return report
+    }
+
+    private func item(from c: Candidate, environment: String) -> AddReport.Item {
+        let stored = StoredCertificate(
+            certificate: c.certificate, environment: environment,
+            path: CertificateFile.path(for: c.info, in: environment), auxiliaryTrust: c.auxiliaryTrust)
+        return AddReport.Item(
+            input: c.input, position: c.position, summary: CertificateSummary(stored), outcome: c.outcome,
+            findings: c.findings, note: c.note)
+    }
+}

@@ -1,0 +1,121 @@
+import TOMLKit
+
+/// The store's configuration, `truststore.toml` at the store root, read and written with TOMLKit
+/// (toml++). Keys missing from the file take the defaults below.
+///
+/// ```toml
+/// version = 1
+/// [policy]
+/// min_rsa_bits = 2048
+/// min_ec_bits = 256
+/// min_signature_security_bits = 112
+/// allow_x509_v1_roots = true
+/// [environments.prod]
+/// description = "production services"
+/// ```
+public struct StoreConfig: Codable, Sendable, Equatable {
+    /// The file name of the configuration at the store root.
+    public static let fileName = "truststore.toml"
+
+    public var version: Int
+    public var policy: Policy
+    /// Declared environments by name. An environment not declared here does not exist.
+    public var environments: [String: EnvironmentConfig]
+
+    /// Validation limits applied by `add` (and by `remove`'s path check).
+    public struct Policy: Codable, Sendable, Equatable {
+        /// Minimum RSA (and DSA) key size in bits; 2048 matches OpenSSL security level 2.
+        public var minRSABits: Int
+        /// Minimum elliptic-curve key size in bits.
+        public var minECBits: Int
+        /// Minimum security bits of a signature that is relied upon (not a root's self-signature), as
+        /// OpenSSL rates it with `X509_get_signature_info`: 112 excludes MD5 and SHA-1.
+        public var minSignatureSecurityBits: Int
+        /// Accept self-signed X.509 v1 roots (which carry no basicConstraints) with a warning.
+        public var allowX509V1Roots: Bool
+        /// OpenSSL security level for path validation (`X509_VERIFY_PARAM_set_auth_level`).
+        public var securityLevel: Int
+
+        public init() {
+            minRSABits = 2048
+            minECBits = 256
+            minSignatureSecurityBits = 112
+            allowX509V1Roots = true
+            securityLevel = 2
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case minRSABits = "min_rsa_bits"
+            case minECBits = "min_ec_bits"
+            case minSignatureSecurityBits = "min_signature_security_bits"
+            case allowX509V1Roots = "allow_x509_v1_roots"
+            case securityLevel = "security_level"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Policy()
+            minRSABits = try c.decodeIfPresent(Int.self, forKey: .minRSABits) ?? d.minRSABits
+            minECBits = try c.decodeIfPresent(Int.self, forKey: .minECBits) ?? d.minECBits
+            minSignatureSecurityBits =
+                try c.decodeIfPresent(Int.self, forKey: .minSignatureSecurityBits) ?? d.minSignatureSecurityBits
+            allowX509V1Roots = try c.decodeIfPresent(Bool.self, forKey: .allowX509V1Roots) ?? d.allowX509V1Roots
+            securityLevel = try c.decodeIfPresent(Int.self, forKey: .securityLevel) ?? d.securityLevel
+        }
+    }
+
+    /// One declared environment.
+    public struct EnvironmentConfig: Codable, Sendable, Equatable {
+        public var description: String?
+
+        public init(description: String? = nil) {
+            self.description = description
+        }
+    }
+
+    public init(environments: [String: EnvironmentConfig]) {
+        version = 1
+        policy = Policy()
+        self.environments = environments
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version, policy, environments
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 1
+        policy = try c.decodeIfPresent(Policy.self, forKey: .policy) ?? Policy()
+        environments = try c.decodeIfPresent([String: EnvironmentConfig].self, forKey: .environments) ?? [:]
+    }
+
+    /// Environment names in sorted order.
+    public var environmentNames: [String] { environments.keys.sorted() }
+
+    /// Parses TOML text.
+    /// - Throws: ``TrustStoreError`` (failure) quoting TOMLKit's parse error and `source`.
+    public static func parse(_ text: String, source: String) throws(TrustStoreError) -> StoreConfig {
+        do {
+            return try TOMLDecoder().decode(StoreConfig.self, from: text)
+        } catch {
+            throw TrustStoreError(.failure, "cannot read '\(source)': \(error)")
+        }
+    }
+
+    /// The configuration as TOML text (tables in sorted key order, so the output is deterministic),
+    /// preceded by a short comment.
+    public func rendered() throws(TrustStoreError) -> String {
+        let body: String
+        do {
+            body = try TOMLEncoder().encode(self)
+        } catch {
+            throw TrustStoreError(.failure, "cannot write the store configuration: \(error)")
+        }
+        return """
+            # truststore store configuration. Environments are declared here; manage them with
+            # 'truststore env add|remove'. Policy limits apply to every 'truststore add'.
+
+            """ + body + (body.hasSuffix("\n") ? "" : "\n")
+    }
+}

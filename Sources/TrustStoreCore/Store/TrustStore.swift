@@ -1,0 +1,197 @@
+package import TrustStoreGit
+package import TrustStoreOpenSSL
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An opened store: a git repository (through libgit2) whose root holds `truststore.toml`, one folder
+/// per environment under `stores/`, and `hooks/`.
+///
+/// Every read of trust comes from a commit's tree (HEAD unless a revision is given), never from the
+/// work tree, so uncommitted hand edits are not trusted until they are committed.
+public final class TrustStore {
+    /// Absolute path of the store root, without a trailing '/'.
+    public let root: String
+    package let repository: GitRepository
+    /// The configuration at HEAD (falling back to the work tree's file while HEAD is unborn).
+    public private(set) var config: StoreConfig
+
+    private init(root: String, repository: GitRepository, config: StoreConfig) {
+        self.root = root
+        self.repository = repository
+        self.config = config
+    }
+
+    // MARK: Finding and opening
+
+    /// Finds the store the way git finds its repository: `explicit` (`--store`), else the
+    /// `TRUSTSTORE_DIR` environment variable, else the nearest directory from `cwd` upwards that holds
+    /// `truststore.toml` and `.git`.
+    /// - Throws: ``TrustStoreError`` (failure) when no store is found or it cannot be opened.
+    public static func locate(explicit: String?, environment: [String: String], cwd: String) throws(TrustStoreError)
+        -> TrustStore
+    {
+        if let dir = explicit ?? environment["TRUSTSTORE_DIR"] {
+            let path = absolute(dir, cwd: cwd)
+            guard isStore(path) else {
+                throw TrustStoreError(.failure, "'\(dir)' is not a truststore store (no \(StoreConfig.fileName) "
+                    + "in a git work tree)", hint: "create one with 'truststore init \(dir)'")
+            }
+            return try open(path)
+        }
+        var dir = normalized(cwd)
+        while true {
+            if isStore(dir) { return try open(dir) }
+            guard let slash = dir.lastIndex(of: "/"), dir != "/" else { break }
+            dir = slash == dir.startIndex ? "/" : String(dir[..<slash])
+        }
+        throw TrustStoreError(.failure, "not inside a truststore store (or any parent up to /)",
+            hint: "use --store DIR, set TRUSTSTORE_DIR, or create one with 'truststore init'")
+    }
+
+    /// Opens the store rooted at `path`.
+    public static func open(_ path: String) throws(TrustStoreError) -> TrustStore {
+        let repository: GitRepository
+        do {
+            repository = try GitRepository.open(at: path)
+        } catch {
+            throw TrustStoreError(.failure, "cannot open the store's git repository at '\(path)': \(error)")
+        }
+        let store = TrustStore(root: path, repository: repository, config: StoreConfig(environments: [:]))
+        store.config = try store.readConfig(at: nil)
+        return store
+    }
+
+    private static func isStore(_ path: String) -> Bool {
+        FileIO.exists(path + "/" + StoreConfig.fileName) && FileIO.exists(path + "/.git")
+    }
+
+    static func absolute(_ path: String, cwd: String) -> String {
+        normalized(path.hasPrefix("/") ? path : cwd + "/" + path)
+    }
+
+    /// Removes "." and ".." components and duplicate or trailing slashes.
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." || part.isEmpty { continue }
+            if part == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    // MARK: Configuration and environments
+
+    /// Reads `truststore.toml` from a commit (or HEAD; the work tree while HEAD is unborn).
+    func readConfig(at commit: String?) throws(TrustStoreError) -> StoreConfig {
+        let text: [UInt8]
+        do {
+            if let id = try commit ?? repository.headCommitID(),
+               let file = try repository.files(at: id, under: "").first(where: { $0.path == StoreConfig.fileName })
+            {
+                text = file.content
+            } else {
+                text = try FileIO.read(root + "/" + StoreConfig.fileName)
+            }
+        } catch {
+            throw TrustStoreError(.failure, "cannot read \(StoreConfig.fileName): \(error)")
+        }
+        return try StoreConfig.parse(String(decoding: text, as: UTF8.self), source: StoreConfig.fileName)
+    }
+
+    /// Checks that `name` is a declared environment.
+    /// - Throws: ``TrustStoreError`` (usage) listing the known environments and the closest name.
+    public func requireEnvironment(_ name: String) throws(TrustStoreError) {
+        guard config.environments[name] == nil else { return }
+        let known = config.environmentNames
+        var hint = "known environments: " + (known.isEmpty ? "none" : known.joined(separator: ", "))
+        if let close = Suggestion.closest(to: name, among: known) { hint = "did you mean '\(close)'? " + hint }
+        throw TrustStoreError(.usage, "unknown environment '\(name)'", hint: hint)
+    }
+
+    // MARK: Reading certificates
+
+    /// The id of HEAD's commit.
+    /// - Throws: ``TrustStoreError`` (failure) when HEAD is unborn or unreadable.
+    package func headCommit() throws(TrustStoreError) -> String {
+        let id: String?
+        do {
+            id = try repository.headCommitID()
+        } catch {
+            throw TrustStoreError(.failure, "cannot read HEAD: \(error)")
+        }
+        guard let id else { throw TrustStoreError(.failure, "the store has no commits yet") }
+        return id
+    }
+
+    /// The certificates of `environment` in `commit` (HEAD by default), sorted by subject then fingerprint.
+    /// Files that hold several certificates (committed with plain git) yield each of them.
+    /// - Throws: ``TrustStoreError`` (failure) naming the file when a file of the environment holds no
+    ///   readable certificate or a private key: a store that cannot be read whole is never used in part.
+    package func certificates(in environment: String, at commit: String? = nil) throws(TrustStoreError)
+        -> [StoredCertificate]
+    {
+        let id: String
+        if let commit { id = commit } else { id = try headCommit() }
+        let files: [TreeFile]
+        do {
+            files = try repository.files(at: id, under: CertificateFile.folder(of: environment))
+        } catch {
+            throw TrustStoreError(.failure, "cannot read environment '\(environment)': \(error)")
+        }
+        var out: [StoredCertificate] = []
+        for file in files where !Self.isAuxiliaryFile(file.path) {
+            let decoded: DecodedInput
+            do {
+                decoded = try InputDecoder.decode(file.content)
+            } catch {
+                throw TrustStoreError(.failure, "store file '\(file.path)' is unusable: \(error)",
+                    hint: "fix or remove it with git, then commit")
+            }
+            let aux = CertificateFile.auxiliaryTrust(in: file.content)
+            for item in decoded.certificates {
+                out.append(StoredCertificate(
+                    certificate: item.certificate, environment: environment, path: file.path,
+                    auxiliaryTrust: aux ?? item.auxiliaryTrust?.summary))
+            }
+        }
+        let keyed = out.map { (key: ($0.certificate.subject, $0.fingerprint), cert: $0) }
+        return keyed.sorted { $0.key < $1.key }.map(\.cert)
+    }
+
+    /// Files in an environment folder that are not certificates: dotfiles (`.gitkeep`) and READMEs.
+    static func isAuxiliaryFile(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name.hasPrefix(".") || name.lowercased().hasPrefix("readme")
+    }
+
+    // MARK: Committing
+
+    /// Commits `changes` as one commit with `message`, authored by `author` (committer the same).
+    /// - Throws: ``TrustStoreError`` (failure) with libgit2's message; the store is left as it was.
+    package func commit(_ changes: [TreeChange], message: String, author: Author) throws(TrustStoreError) -> String {
+        let now = Timestamp.now()
+        let sig = GitSignature(
+            name: author.name, email: author.email, time: now, offsetMinutes: Timestamp.localOffsetMinutes(at: now))
+        do {
+            return try repository.commit(changes, message: message, author: sig, committer: sig)
+        } catch {
+            throw TrustStoreError(.failure, "cannot commit: \(error); the store was left as it was")
+        }
+    }
+
+    /// Reloads the configuration after a commit changed it.
+    package func reloadConfig() throws(TrustStoreError) {
+        config = try readConfig(at: nil)
+    }
+}
+
+/// `path` made absolute against `cwd`, with "." and ".." resolved.
+public func absolutePath(_ path: String, cwd: String) -> String {
+    TrustStore.absolute(path, cwd: cwd)
+}

@@ -1,0 +1,26 @@
+internal import CLibGit2
+
+/// A failed libgit2 call: the function, its return code and `git_error_last()`'s message, read at the
+/// failure site (the message is thread-local).
+package struct GitError: Error, Sendable, CustomStringConvertible {
+    package var function: String
+    package var code: Int32
+    package var message: String
+
+    package var description: String { "\(message) (\(function), libgit2 error \(code))" }
+
+    /// `GIT_ENOTFOUND`: the object, reference or config value does not exist.
+    package var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+
+    static func last(_ function: String, _ code: Int32) -> GitError {
+        let message = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "unknown error"
+        return GitError(function: function, code: code, message: message)
+    }
+}
+
+/// Runs a libgit2 call and throws ``GitError`` when it returns a negative code.
+@discardableResult
+func check(_ function: String, _ code: Int32) throws(GitError) -> Int32 {
+    if code < 0 { throw GitError.last(function, code) }
+    return code
+}

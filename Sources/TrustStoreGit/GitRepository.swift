@@ -1,0 +1,462 @@
+internal import CLibGit2
+
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
+/// A person and a time as git records them (author or committer).
+package struct GitSignature: Sendable, Hashable {
+    package var name: String
+    package var email: String
+    /// Seconds since the epoch, UTC.
+    package var time: Int64
+    /// Offset of the local time zone from UTC, in minutes.
+    package var offsetMinutes: Int
+
+    package init(name: String, email: String, time: Int64, offsetMinutes: Int = 0) {
+        self.name = name
+        self.email = email
+        self.time = time
+        self.offsetMinutes = offsetMinutes
+    }
+}
+
+/// One change to the committed tree: write a file (a blob, optionally executable) or remove one.
+package enum TreeChange: Sendable {
+    case write(path: String, content: [UInt8], executable: Bool = false)
+    case remove(path: String)
+
+    package var path: String {
+        switch self {
+        case .write(let path, _, _), .remove(let path): return path
+        }
+    }
+}
+
+/// A file of a commit's tree.
+package struct TreeFile: Sendable {
+    /// Path relative to the repository root, '/'-separated.
+    package var path: String
+    /// Hex object id of the blob.
+    package var blobID: String
+    package var content: [UInt8]
+}
+
+/// One file difference between a commit and its first parent.
+package struct FileDelta: Sendable {
+    package enum Status: Sendable { case added, deleted, modified }
+    package var status: Status
+    package var path: String
+    /// Blob id before (nil when added).
+    package var oldBlobID: String?
+    /// Blob id after (nil when deleted).
+    package var newBlobID: String?
+}
+
+/// A commit read out of libgit2 into Swift values.
+package struct CommitRecord: Sendable {
+    package var id: String
+    package var parents: [String]
+    package var author: GitSignature
+    package var committer: GitSignature
+    /// The whole message, as stored.
+    package var message: String
+    /// The subject line (`git_commit_summary`).
+    package var summary: String
+    /// Trailers as parsed by `git_message_trailers` (git's `interpret-trailers --parse` rules), in order.
+    package var trailers: [(key: String, value: String)]
+    /// Differences against the first parent (or the empty tree for a root commit), restricted to paths
+    /// under the prefix the caller asked for.
+    package var deltas: [FileDelta]
+}
+
+/// A git repository opened with libgit2, owning its `git_repository*`.
+///
+/// All git work of truststore goes through this type; it never runs the `git` program. Commits are
+/// built from HEAD's tree with `git_tree_create_updated`, so the user's index never leaks into a commit.
+package final class GitRepository {
+    private let repo: OpaquePointer
+    /// Absolute path of the work tree, with a trailing '/'.
+    package let workdir: String
+
+    private init(repo: OpaquePointer) {
+        self.repo = repo
+        workdir = git_repository_workdir(repo).map { String(cString: $0) } ?? ""
+    }
+
+    deinit {
+        git_repository_free(repo)
+        git_libgit2_shutdown()
+    }
+
+    /// Creates a new repository with a work tree at `path` whose HEAD points at the unborn
+    /// `refs/heads/<initialBranch>` (`git_repository_init_ext`).
+    package static func create(at path: String, initialBranch: String = "main") throws(GitError) -> GitRepository {
+        git_libgit2_init()
+        var opts = git_repository_init_options()
+        git_repository_init_options_init(&opts, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION))
+        opts.flags = GIT_REPOSITORY_INIT_MKPATH.rawValue | GIT_REPOSITORY_INIT_NO_REINIT.rawValue
+        var out: OpaquePointer?
+        let rc = initialBranch.withCString { branch in
+            opts.initial_head = branch
+            return git_repository_init_ext(&out, path, &opts)
+        }
+        if rc < 0 {
+            let error = GitError.last("git_repository_init_ext", rc)
+            git_libgit2_shutdown()
+            throw error
+        }
+        return GitRepository(repo: out!)
+    }
+
+    /// Opens the repository whose work tree is exactly `path` (`git_repository_open_ext`, no search).
+    package static func open(at path: String) throws(GitError) -> GitRepository {
+        git_libgit2_init()
+        var out: OpaquePointer?
+        let rc = git_repository_open_ext(&out, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+        if rc < 0 {
+            let error = GitError.last("git_repository_open_ext", rc)
+            git_libgit2_shutdown()
+            throw error
+        }
+        return GitRepository(repo: out!)
+    }
+
+    // MARK: Reading
+
+    /// The commit HEAD points at, as a hex id, or nil on an unborn branch.
+    package func headCommitID() throws(GitError) -> String? {
+        var oid = git_oid()
+        let rc = git_reference_name_to_id(&oid, repo, "HEAD")
+        if rc == GIT_ENOTFOUND.rawValue || rc == GIT_EUNBORNBRANCH.rawValue { return nil }
+        try check("git_reference_name_to_id", rc)
+        return oid.hex
+    }
+
+    /// Resolves a revision (`git_revparse_single` + peel to commit): a commit id or prefix, a branch,
+    /// a tag or an expression such as `HEAD~2`. Returns the hex commit id.
+    package func resolveCommit(_ revision: String) throws(GitError) -> String {
+        var obj: OpaquePointer?
+        try check("git_revparse_single", git_revparse_single(&obj, repo, revision))
+        defer { git_object_free(obj) }
+        var commit: OpaquePointer?
+        try check("git_object_peel", git_object_peel(&commit, obj, GIT_OBJECT_COMMIT))
+        defer { git_object_free(commit) }
+        return git_object_id(commit)!.pointee.hex
+    }
+
+    /// Every file of `commitID`'s tree whose path starts with `prefix`, with its content, in path order.
+    package func files(at commitID: String, under prefix: String) throws(GitError) -> [TreeFile] {
+        let tree = try lookupTree(ofCommit: commitID)
+        defer { git_tree_free(tree) }
+        var subtree: OpaquePointer? = tree
+        var ownsSubtree = false
+        let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        if !trimmed.isEmpty {
+            var entry: OpaquePointer?
+            let rc = git_tree_entry_bypath(&entry, tree, trimmed)
+            if rc == GIT_ENOTFOUND.rawValue { return [] }
+            try check("git_tree_entry_bypath", rc)
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [] }
+            var sub: OpaquePointer?
+            try check("git_tree_lookup", git_tree_lookup(&sub, repo, git_tree_entry_id(entry)))
+            subtree = sub
+            ownsSubtree = true
+        }
+        defer { if ownsSubtree { git_tree_free(subtree) } }
+        var result: [TreeFile] = []
+        try collect(subtree!, base: trimmed.isEmpty ? "" : trimmed + "/", into: &result)
+        return result
+    }
+
+    private func collect(_ tree: OpaquePointer, base: String, into result: inout [TreeFile]) throws(GitError) {
+        for i in 0..<git_tree_entrycount(tree) {
+            guard let entry = git_tree_entry_byindex(tree, i) else { continue }
+            let name = String(cString: git_tree_entry_name(entry))
+            let id = git_tree_entry_id(entry)!
+            switch git_tree_entry_type(entry) {
+            case GIT_OBJECT_TREE:
+                var sub: OpaquePointer?
+                try check("git_tree_lookup", git_tree_lookup(&sub, repo, id))
+                defer { git_tree_free(sub) }
+                try collect(sub!, base: base + name + "/", into: &result)
+            case GIT_OBJECT_BLOB:
+                result.append(TreeFile(path: base + name, blobID: id.pointee.hex, content: try blob(id.pointee)))
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The content of the blob with hex id `id`.
+    package func blob(_ id: String) throws(GitError) -> [UInt8] {
+        var oid = git_oid()
+        try check("git_oid_fromstr", git_oid_fromstr(&oid, id))
+        return try blob(oid)
+    }
+
+    private func blob(_ oid: git_oid) throws(GitError) -> [UInt8] {
+        var oid = oid
+        var blob: OpaquePointer?
+        try check("git_blob_lookup", git_blob_lookup(&blob, repo, &oid))
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    private func lookupTree(ofCommit commitID: String) throws(GitError) -> OpaquePointer {
+        var oid = git_oid()
+        try check("git_oid_fromstr", git_oid_fromstr(&oid, commitID))
+        var commit: OpaquePointer?
+        try check("git_commit_lookup", git_commit_lookup(&commit, repo, &oid))
+        defer { git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try check("git_commit_tree", git_commit_tree(&tree, commit))
+        return tree!
+    }
+
+    /// A string from the repository's configuration, including the user's global and system files
+    /// (`git_repository_config_snapshot` + `git_config_get_string`); nil when unset or unreadable.
+    package func configString(_ key: String) -> String? {
+        var cfg: OpaquePointer?
+        guard git_repository_config_snapshot(&cfg, repo) == 0 else { return nil }
+        defer { git_config_free(cfg) }
+        var value: UnsafePointer<CChar>?
+        guard git_config_get_string(&value, cfg, key) == 0, let value else { return nil }
+        return String(cString: value)
+    }
+
+    /// Commits reachable from HEAD, newest first (`git_revwalk`, topological and time order), each with
+    /// its trailers and its file differences against its first parent under `prefix`.
+    package func log(under prefix: String) throws(GitError) -> [CommitRecord] {
+        guard try headCommitID() != nil else { return [] }
+        var walk: OpaquePointer?
+        try check("git_revwalk_new", git_revwalk_new(&walk, repo))
+        defer { git_revwalk_free(walk) }
+        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        try check("git_revwalk_push_head", git_revwalk_push_head(walk))
+        var records: [CommitRecord] = []
+        var oid = git_oid()
+        while true {
+            let rc = git_revwalk_next(&oid, walk)
+            if rc == GIT_ITEROVER.rawValue { break }
+            try check("git_revwalk_next", rc)
+            records.append(try record(oid, prefix: prefix))
+        }
+        return records
+    }
+
+    private func record(_ oid: git_oid, prefix: String) throws(GitError) -> CommitRecord {
+        var oid = oid
+        var commit: OpaquePointer?
+        try check("git_commit_lookup", git_commit_lookup(&commit, repo, &oid))
+        defer { git_commit_free(commit) }
+        let message = git_commit_message(commit).map { String(cString: $0) } ?? ""
+        let summary = git_commit_summary(commit).map { String(cString: $0) } ?? ""
+        var parents: [String] = []
+        for i in 0..<git_commit_parentcount(commit) {
+            if let id = git_commit_parent_id(commit, i) { parents.append(id.pointee.hex) }
+        }
+        var tree: OpaquePointer?
+        try check("git_commit_tree", git_commit_tree(&tree, commit))
+        defer { git_tree_free(tree) }
+        var parentTree: OpaquePointer?
+        if git_commit_parentcount(commit) > 0 {
+            var parent: OpaquePointer?
+            try check("git_commit_parent", git_commit_parent(&parent, commit, 0))
+            defer { git_commit_free(parent) }
+            try check("git_commit_tree", git_commit_tree(&parentTree, parent))
+        }
+        defer { if parentTree != nil { git_tree_free(parentTree) } }
+        return CommitRecord(
+            id: oid.hex, parents: parents,
+            author: signature(git_commit_author(commit)), committer: signature(git_commit_committer(commit)),
+            message: message, summary: summary, trailers: trailers(message),
+            deltas: try deltas(from: parentTree, to: tree, prefix: prefix))
+    }
+
+    private func signature(_ sig: UnsafePointer<git_signature>?) -> GitSignature {
+        guard let sig = sig?.pointee else { return GitSignature(name: "", email: "", time: 0) }
+        return GitSignature(
+            name: sig.name.map { String(cString: $0) } ?? "", email: sig.email.map { String(cString: $0) } ?? "",
+            time: Int64(sig.when.time), offsetMinutes: Int(sig.when.offset))
+    }
+
+    private func trailers(_ message: String) -> [(key: String, value: String)] {
+        var arr = git_message_trailer_array()
+        guard git_message_trailers(&arr, message) == 0 else { return [] }
+        defer { git_message_trailer_array_free(&arr) }
+        var out: [(key: String, value: String)] = []
+        for i in 0..<arr.count {
+            let t = arr.trailers[i]
+            out.append((String(cString: t.key), String(cString: t.value)))
+        }
+        return out
+    }
+
+    private func deltas(from old: OpaquePointer?, to new: OpaquePointer?, prefix: String) throws(GitError)
+        -> [FileDelta]
+    {
+        var opts = git_diff_options()
+        git_diff_options_init(&opts, UInt32(GIT_DIFF_OPTIONS_VERSION))
+        var diff: OpaquePointer?
+        try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, repo, old, new, &opts))
+        defer { git_diff_free(diff) }
+        var out: [FileDelta] = []
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let d = git_diff_get_delta(diff, i)?.pointee else { continue }
+            let oldPath = d.old_file.path.map { String(cString: $0) } ?? ""
+            let newPath = d.new_file.path.map { String(cString: $0) } ?? ""
+            switch d.status {
+            case GIT_DELTA_ADDED where newPath.hasPrefix(prefix):
+                out.append(FileDelta(status: .added, path: newPath, oldBlobID: nil, newBlobID: d.new_file.id.hex))
+            case GIT_DELTA_DELETED where oldPath.hasPrefix(prefix):
+                out.append(FileDelta(status: .deleted, path: oldPath, oldBlobID: d.old_file.id.hex, newBlobID: nil))
+            case GIT_DELTA_MODIFIED where newPath.hasPrefix(prefix):
+                out.append(FileDelta(
+                    status: .modified, path: newPath, oldBlobID: d.old_file.id.hex, newBlobID: d.new_file.id.hex))
+            default:
+                continue
+            }
+        }
+        return out
+    }
+
+    // MARK: Writing
+
+    /// Commits `changes` on top of HEAD as one commit and brings the work tree and index in line.
+    ///
+    /// Order, so that a failure leaves HEAD, index and work tree as they were: blobs and the new tree
+    /// are written to the object database (`git_blob_create_from_buffer`, `git_tree_create_updated`
+    /// on HEAD's tree); the files are written to the work tree (temporary file + rename) after their old
+    /// content is saved; the commit is created and HEAD moved in one step (`git_commit_create` with
+    /// update_ref "HEAD", which refuses when HEAD moved meanwhile); the index entries of the changed
+    /// paths are refreshed (`git_index_add_bypath` / `git_index_remove_bypath`). When a step before the
+    /// commit fails, the saved files are put back. Unreferenced objects are left for `git gc`.
+    /// - Returns: the hex id of the new commit.
+    package func commit(_ changes: [TreeChange], message: String, author: GitSignature, committer: GitSignature)
+        throws(GitError) -> String
+    {
+        let parent = try headCommitID()
+        // A root commit is built on no baseline tree (git_tree_create_updated accepts NULL).
+        var baseline: OpaquePointer?
+        if let parent { baseline = try lookupTree(ofCommit: parent) }
+        defer { if baseline != nil { git_tree_free(baseline) } }
+
+        var updates: [git_tree_update] = []
+        var paths: [UnsafeMutablePointer<CChar>] = []
+        defer { paths.forEach { free($0) } }
+        for change in changes {
+            var update = git_tree_update()
+            let cPath = strdup(change.path)!
+            paths.append(cPath)
+            update.path = UnsafePointer(cPath)
+            switch change {
+            case .write(_, let content, let executable):
+                var oid = git_oid()
+                try check("git_blob_create_from_buffer",
+                    content.withUnsafeBytes { git_blob_create_from_buffer(&oid, repo, $0.baseAddress, $0.count) })
+                update.action = GIT_TREE_UPDATE_UPSERT
+                update.id = oid
+                update.filemode = executable ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB
+            case .remove:
+                update.action = GIT_TREE_UPDATE_REMOVE
+            }
+            updates.append(update)
+        }
+        var treeID = git_oid()
+        try check("git_tree_create_updated",
+            updates.withUnsafeBufferPointer { git_tree_create_updated(&treeID, repo, baseline, $0.count, $0.baseAddress) })
+        var tree: OpaquePointer?
+        try check("git_tree_lookup", git_tree_lookup(&tree, repo, &treeID))
+        defer { git_tree_free(tree) }
+
+        let saved = try WorkTreeBackup(workdir: workdir, paths: changes.map(\.path))
+        do {
+            try apply(changes)
+        } catch {
+            saved.restore()
+            throw error
+        }
+
+        var authorSig: UnsafeMutablePointer<git_signature>?
+        var committerSig: UnsafeMutablePointer<git_signature>?
+        defer {
+            git_signature_free(authorSig)
+            git_signature_free(committerSig)
+        }
+        var commitID = git_oid()
+        do {
+            try check("git_signature_new",
+                git_signature_new(&authorSig, author.name, author.email, git_time_t(author.time),
+                    Int32(author.offsetMinutes)))
+            try check("git_signature_new",
+                git_signature_new(&committerSig, committer.name, committer.email, git_time_t(committer.time),
+                    Int32(committer.offsetMinutes)))
+            var parentCommit: OpaquePointer?
+            if let parent {
+                var poid = git_oid()
+                try check("git_oid_fromstr", git_oid_fromstr(&poid, parent))
+                try check("git_commit_lookup", git_commit_lookup(&parentCommit, repo, &poid))
+            }
+            defer { if parentCommit != nil { git_commit_free(parentCommit) } }
+            var parents: [OpaquePointer?] = parentCommit.map { [$0] } ?? []
+            let rc = parents.withUnsafeMutableBufferPointer { buf in
+                git_commit_create(
+                    &commitID, repo, "HEAD", authorSig, committerSig, "UTF-8", message, tree, buf.count,
+                    buf.baseAddress)
+            }
+            try check("git_commit_create", rc)
+        } catch {
+            saved.restore()
+            throw error
+        }
+        try refreshIndex(changes)
+        return commitID.hex
+    }
+
+    private func apply(_ changes: [TreeChange]) throws(GitError) {
+        for change in changes {
+            let full = workdir + change.path
+            switch change {
+            case .write(_, let content, let executable):
+                try FileIO.makeDirectories(parentOf: full)
+                try FileIO.writeAtomically(content, to: full, mode: executable ? 0o755 : 0o644)
+            case .remove:
+                if unlink(full) != 0 && errno != ENOENT {
+                    throw GitError(function: "unlink", code: -1, message: "cannot remove '\(full)': "
+                        + String(cString: strerror(errno)))
+                }
+            }
+        }
+    }
+
+    private func refreshIndex(_ changes: [TreeChange]) throws(GitError) {
+        var index: OpaquePointer?
+        try check("git_repository_index", git_repository_index(&index, repo))
+        defer { git_index_free(index) }
+        try check("git_index_read", git_index_read(index, 0))
+        for change in changes {
+            switch change {
+            case .write(let path, _, _):
+                try check("git_index_add_bypath", git_index_add_bypath(index, path))
+            case .remove(let path):
+                let rc = git_index_remove_bypath(index, path)
+                if rc != GIT_ENOTFOUND.rawValue { try check("git_index_remove_bypath", rc) }
+            }
+        }
+        try check("git_index_write", git_index_write(index))
+    }
+}
+
+extension git_oid {
+    /// The 40-character lowercase hex form (`git_oid_tostr`).
+    var hex: String {
+        var copy = self
+        var buf = [CChar](repeating: 0, count: 41)
+        git_oid_tostr(&buf, buf.count, &copy)
+        return buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import TrustStoreCore
+
+struct AddCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Validate CA certificates with OpenSSL and commit them to an environment.",
+        discussion: """
+            Reads PEM (bundles, CRLF, BOM, comments, TRUSTED CERTIFICATE, X509 CERTIFICATE), DER and PKCS #7 \
+            (PEM or DER); the format is detected from the content. Refuses private keys, CSRs, CRLs, PKCS #12 \
+            and UTF-16 text. Each certificate must be a CA, valid at --at, with an RSA key of at least 2048 bits \
+            or an EC key of at least 256, no MD5/SHA-1 signature unless self-signed, and an intermediate must \
+            chain to a root of the same environment (the input may complete the path).
+
+            Atomic: when any certificate is rejected nothing is committed (exit 1), unless --skip-invalid. \
+            Exact duplicates are reported and skipped. One commit per invocation, with provenance trailers.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("Certificate files; '-' reads standard input.", valueName: "file"))
+    var files: [String]
+
+    @Option(help: ArgumentHelp("The environment to add to.", valueName: "env"))
+    var env: String
+
+    @Option(help: "Why this trust is needed (recorded in the commit).")
+    var reason: String?
+
+    @Option(help: "Where the certificates came from (recorded in the commit; default: the file names).")
+    var source: String?
+
+    @Option(help: ArgumentHelp(
+        "Author of the commit. Default: $TRUSTSTORE_AUTHOR, git's user.name/user.email, else user@host.",
+        valueName: "Name <email>"))
+    var author: String?
+
+    @Option(help: ArgumentHelp("Validation time, RFC 3339 (default: now).", valueName: "time"))
+    var at: String?
+
+    @Flag(help: "Import the valid certificates and list each skipped one with its reason.")
+    var skipInvalid = false
+
+    func run(in store: TrustStore) throws(TrustStoreError) {
+        let environment = ProcessEnvironment.current
+        let time = try Timestamp.resolve(at)
+        let who = try Author.resolve(explicit: author, environment: environment, repository: store.repository)
+        let cwd = ProcessEnvironment.cwd
+        var inputs: [AddInput] = []
+        var stdinUsed = false
+        for file in files {
+            if file == "-" {
+                if stdinUsed { continue }
+                stdinUsed = true
+                inputs.append(AddInput.standardInput())
+            } else {
+                let path = absolutePath(file, cwd: cwd)
+                inputs.append(AddInput.file(file, path: path))
+            }
+        }
+        let report = try AddOperation(store: store).run(AddRequest(
+            inputs: inputs, environment: env, reason: reason, source: source, author: who, time: time,
+            skipInvalid: skipInvalid))
+        try render(report)
+    }
+
+    private func render(_ report: AddReport) throws(TrustStoreError) {
+        let env = report.environment
+        for (input, note) in report.inputNotes {
+            let level = note.contains("byte-order mark") || note.contains("legacy") ? "warning" : "note"
+            Console.error("\(level): '\(input)': \(note)")
+        }
+        for error in report.inputErrors {
+            Console.error("error: cannot add '\(error.input)': \(error.message)")
+        }
+        for item in report.items {
+            let who = "certificate \(item.position) '\(item.summary.subject)' (\(item.summary.shortFingerprint))"
+            switch item.outcome {
+            case .duplicate:
+                Console.error("note: '\(item.input)': \(who): \(item.note ?? "duplicate"); skipped")
+            case .rejected:
+                let verb = skipInvalid && report.commit != nil ? "skipped" : "error: cannot add"
+                for finding in item.findings where finding.severity == .error {
+                    Console.error("\(verb) '\(item.input)': \(who): \(finding.message)")
+                }
+                if let note = item.note { Console.error("note: '\(item.input)': \(who) \(note)") }
+            case .added, .notAdded:
+                for finding in item.findings where finding.severity != .error {
+                    Console.error("\(finding.severity == .warning ? "warning" : "note"): '\(item.input)': \(who): "
+                        + finding.message)
+                }
+            }
+        }
+        let added = report.items.filter { $0.outcome == .added }
+        for item in added {
+            Console.line("added \(item.summary.kind.rawValue.padding(12)) \(item.summary.shortFingerprint)  "
+                + "expires \(item.summary.notAfter.prefix(10))  \(item.summary.subject)")
+        }
+        let duplicates = report.items.filter { $0.outcome == .duplicate }.count
+        let rejected = report.items.filter { $0.outcome == .rejected }.count
+        if let commit = report.commit {
+            var line = "\(env): added \(added.count) certificate\(added.count == 1 ? "" : "s")"
+            if duplicates > 0 { line += ", \(duplicates) already present" }
+            if rejected > 0 || !report.inputErrors.isEmpty {
+                line += ", skipped \(rejected + report.inputErrors.count) invalid"
+            }
+            Console.line(line + " (commit \(commit.prefix(12)))")
+            return
+        }
+        if !report.isRejected {
+            Console.line("\(env): nothing to add; \(duplicates) certificate\(duplicates == 1 ? "" : "s") already present, "
+                + "no commit made")
+            return
+        }
+        let keyRefused = report.inputErrors.contains { $0.isPrivateKey }
+        let hint: String? = keyRefused ? "remove the private key from the input; it must never reach a trust store"
+            : skipInvalid ? nil : "fix the input, or pass --skip-invalid to import only the valid certificates"
+        let problems = rejected + report.inputErrors.count
+        throw TrustStoreError(.rejected, "nothing was added to '\(env)': \(problems) "
+            + "\(problems == 1 ? "certificate or input was" : "certificates or inputs were") rejected; the store is unchanged",
+            hint: hint)
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import TrustStoreCore
+
+struct ExportCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write an environment's PEM bundle (for requests' verify=, curl --cacert, SSL_CERT_FILE).",
+        discussion: """
+            The bundle holds each certificate of the environment as committed at HEAD, with a certifi-style \
+            comment header, ordered by subject and fingerprint: the same store state gives byte-identical output. \
+            Certificates expired or not yet valid at --at are left out and named on stderr. An environment with \
+            no usable certificate is an error: an empty bundle is never written.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("The environment to export.", valueName: "env"))
+    var env: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of stdout.", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Replace the file given with -o when it exists.")
+    var overwrite = false
+
+    @Option(help: ArgumentHelp("Export time, RFC 3339 (default: now): certificates not valid then are left out.",
+                               valueName: "time"))
+    var at: String?
+
+    func run(in store: TrustStore) throws(TrustStoreError) {
+        let time = try Timestamp.resolve(at)
+        let bundle = try PEMBundleExporter.export(store, environment: env, at: time)
+        for (summary, reason) in bundle.omitted {
+            Console.error("warning: left out '\(summary.subject)' (\(summary.shortFingerprint)): \(reason)")
+        }
+        if let output {
+            let path = absolutePath(output, cwd: ProcessEnvironment.cwd)
+            try BundleWriter.write(bundle.text, to: path, overwrite: overwrite)
+            Console.error("wrote \(bundle.certificates.count) certificates of '\(env)' to \(output)")
+        } else {
+            Console.out(bundle.text)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import TrustStoreCore
+
+struct LogCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Show every trust change: date, author, action, environment, certificate and reason.",
+        discussion: """
+            Changes are read from the commits' trees, so commits made with plain git show too; the reason and \
+            source come from the commits' Truststore-* trailers where present.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("Only changes of this certificate (fingerprint, prefix or file).", valueName: "cert"))
+    var cert: String?
+
+    @Option(help: ArgumentHelp("Only this environment.", valueName: "env"))
+    var env: String?
+
+    @Option(help: "Output format.")
+    var format: OutputFormat = .text
+
+    func run(in store: TrustStore) throws(TrustStoreError) {
+        if let env { try store.requireEnvironment(env) }
+        let selector = try cert.map { (text: String) throws(TrustStoreError) in
+            try CertificateSelector(text, cwd: ProcessEnvironment.cwd)
+        }
+        var reader = HistoryReader(store: store)
+        let changes = try reader.changes(environment: env, selector: selector)
+        if format == .json {
+            Console.out(try JSONOutput.encode(changes))
+            return
+        }
+        var lastCommit = ""
+        for change in changes {
+            if change.commit != lastCommit {
+                if !lastCommit.isEmpty { Console.line() }
+                lastCommit = change.commit
+                Console.line("\(change.date)  \(change.commit.prefix(12))  \(change.author) <\(change.authorEmail)>")
+                Console.line("    reason: \(change.reason ?? "(none recorded)")")
+                for source in change.sources { Console.line("    source: \(source)") }
+            }
+            Console.line("    \(change.action.rawValue.padding(6)) \(change.environment.padding(8)) "
+                + "\(change.kind.rawValue.padding(12)) \(change.sha256.prefix(16))  \(change.subject)  "
+                + "(expires \(change.notAfter.prefix(10)))")
+        }
+        if changes.isEmpty { Console.error("no trust changes") }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import TrustStoreCore
+
+/// Options every command that works on an existing store accepts.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The store's directory. Default: $TRUSTSTORE_DIR, else the nearest store above the current directory.",
+        valueName: "dir"))
+    var store: String?
+}
+
+/// A command that needs an open store: `run()` finds and opens it (like git's RUN_SETUP), then calls
+/// `run(in:)`; a ``TrustStoreError`` becomes its message on stderr and its exit status.
+protocol StoreCommand: ParsableCommand {
+    var storeOptions: StoreOptions { get }
+    func run(in store: TrustStore) throws(TrustStoreError)
+}
+
+extension StoreCommand {
+    func run() throws {
+        do {
+            let store = try TrustStore.locate(
+                explicit: storeOptions.store, environment: ProcessEnvironment.current, cwd: ProcessEnvironment.cwd)
+            try run(in: store)
+        } catch {
+            throw Console.fail(error)
+        }
+    }
+}
+
+/// `--format text|json`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}

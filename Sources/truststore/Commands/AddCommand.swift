@@ -41,6 +41,9 @@ struct AddCommand: StoreCommand {
     @Flag(help: "Import the valid certificates and list each skipped one with its reason.")
     var skipInvalid = false
 
+    @Flag(name: .shortAndLong, help: "Also print informational notes (normalised line endings, weak self-signatures).")
+    var verbose = false
+
     func run(in store: TrustStore) throws(TrustStoreError) {
         let environment = ProcessEnvironment.current
         let time = try Timestamp.resolve(at)
@@ -67,8 +70,8 @@ struct AddCommand: StoreCommand {
     private func render(_ report: AddReport) throws(TrustStoreError) {
         let env = report.environment
         for (input, note) in report.inputNotes {
-            let level = note.contains("byte-order mark") || note.contains("legacy") ? "warning" : "note"
-            Console.error("\(level): '\(input)': \(note)")
+            let isWarning = note.contains("byte-order mark") || note.contains("legacy")
+            if isWarning || verbose { Console.error("\(isWarning ? "warning" : "note"): '\(input)': \(note)") }
         }
         for error in report.inputErrors {
             Console.error("error: cannot add '\(error.input)': \(error.message)")
@@ -85,7 +88,7 @@ struct AddCommand: StoreCommand {
                 }
                 if let note = item.note { Console.error("note: '\(item.input)': \(who) \(note)") }
             case .added, .notAdded:
-                for finding in item.findings where finding.severity != .error {
+                for finding in item.findings where finding.severity == .warning || (verbose && finding.severity == .info) {
                     Console.error("\(finding.severity == .warning ? "warning" : "note"): '\(item.input)': \(who): "
                         + finding.message)
                 }

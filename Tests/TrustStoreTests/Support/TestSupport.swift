@@ -1,0 +1,264 @@
+import Foundation
+import Testing
+
+/// What one run of a program printed and how it exited.
+struct RunResult: CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var stdoutBytes: Data
+
+    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+/// Runs programs: the built `truststore`, `git`, `openssl`, `python3`.
+enum Run {
+    /// The `truststore` binary built next to this test bundle (`.build/<triple>/debug/truststore`).
+    static let truststore: String = {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        if dir.lastPathComponent == "MacOS" || dir.path.hasSuffix(".xctest/Contents") {
+            dir = dir.deletingLastPathComponent()
+        }
+        let candidate = dir.appendingPathComponent("truststore").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        return Paths.packageRoot + "/.build/debug/truststore"
+    }()
+
+    /// The environment every truststore run gets: a fixed author, a HOME without git configuration, and
+    /// TRUSTSTORE_SHARE_DIR pointing at the package (for `init`'s template).
+    static func baseEnvironment(home: String) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["HOME"] = home
+        env["TRUSTSTORE_SHARE_DIR"] = Paths.packageRoot
+        env["GIT_CONFIG_NOSYSTEM"] = "1"
+        env["TRUSTSTORE_AUTHOR"] = "Test Author <test.author@example.test>"
+        env.removeValue(forKey: "TRUSTSTORE_DIR")
+        return env
+    }
+
+    /// Runs `executable` with `arguments` in `cwd`, feeding `stdin` (nothing when nil), and waits.
+    @discardableResult
+    static func program(_ executable: String, _ arguments: [String], cwd: String, environment: [String: String],
+                        stdin: Data? = nil) throws -> RunResult
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes concurrently so a large output cannot block the child.
+        let errBox = DataBox()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return RunResult(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errBox.data, as: UTF8.self), stdoutBytes: outData)
+    }
+
+    /// Finds `name` on PATH.
+    static func which(_ name: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+}
+
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
+/// Paths of the package and its fixtures.
+enum Paths {
+    /// The package root (two levels above this file's folder).
+    static let packageRoot: String = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+    }()
+
+    /// `Tests/Fixtures/<relative>`.
+    static func fixture(_ relative: String) -> String {
+        packageRoot + "/Tests/Fixtures/" + relative
+    }
+
+    /// `Tests/Fixtures/corpus/real/<relative>`.
+    static func corpus(_ relative: String) -> String {
+        fixture("corpus/real/" + relative)
+    }
+
+    /// `Tests/Fixtures/cases/<relative>`.
+    static func cases(_ relative: String) -> String {
+        fixture("cases/" + relative)
+    }
+}
+
+/// A temporary directory removed when the value is released.
+final class TemporaryDirectory: @unchecked Sendable {
+    let path: String
+
+    init(_ label: String = "truststore-test") throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        path = base.path
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// The validation time all tests use with `--at`, as in `Tests/Fixtures/cases/README.md`.
+let testTime = "2025-06-01T00:00:00Z"
+
+/// The test PKI of `Tests/Support/testpki.py`, generated once per test run (fixed validity windows).
+enum TestPKI {
+    private static let directory: Result<String, any Error> = Result {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("truststore-pki-\(UUID().uuidString)").path
+        let result = try Run.program(
+            Run.which("python3") ?? "/usr/bin/python3", [Paths.packageRoot + "/Tests/Support/testpki.py", dir],
+            cwd: Paths.packageRoot, environment: ProcessInfo.processInfo.environment)
+        guard result.status == 0 else {
+            throw TestFailure("testpki.py failed: \(result)")
+        }
+        return dir
+    }
+
+    /// The PEM file of certificate `name` (see testpki.py for the names).
+    static func pem(_ name: String) throws -> String {
+        try directory.get() + "/\(name).pem"
+    }
+
+    /// The private key file of certificate `name`.
+    static func key(_ name: String) throws -> String {
+        try directory.get() + "/\(name).key"
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A store in a temporary directory, driven through the built CLI and checked with the git CLI.
+final class TestStore: @unchecked Sendable {
+    let temp: TemporaryDirectory
+    let root: String
+    let home: String
+    var environment: [String: String]
+
+    /// Runs `truststore init` with `environments` (default: the template's dev, staging, prod).
+    init(environments: [String] = []) throws {
+        temp = try TemporaryDirectory()
+        root = temp.path + "/store"
+        home = temp.path + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        environment = Run.baseEnvironment(home: home)
+        let result = try Run.program(
+            Run.truststore, ["init", root] + environments.flatMap { ["--env", $0] }, cwd: temp.path,
+            environment: environment)
+        guard result.status == 0 else { throw TestFailure("init failed: \(result)") }
+    }
+
+    /// Runs `truststore ARGS` inside the store.
+    @discardableResult
+    func run(_ arguments: [String], stdin: Data? = nil, cwd: String? = nil, environment extra: [String: String] = [:])
+        throws -> RunResult
+    {
+        try Run.program(
+            Run.truststore, arguments, cwd: cwd ?? root, environment: environment.merging(extra) { $1 }, stdin: stdin)
+    }
+
+    /// Runs `git ARGS` inside the store.
+    @discardableResult
+    func git(_ arguments: [String]) throws -> RunResult {
+        try Run.program(Run.which("git") ?? "/usr/bin/git", arguments, cwd: root, environment: environment)
+    }
+
+    /// The commit HEAD points at.
+    func head() throws -> String {
+        try git(["rev-parse", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Number of commits reachable from HEAD.
+    func commitCount() throws -> Int {
+        Int(try git(["rev-list", "--count", "HEAD"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    /// Files tracked under `stores/<env>/` (certificate files only).
+    func certificateFiles(_ env: String) throws -> [String] {
+        try git(["ls-files", "stores/\(env)/"]).stdout.split(separator: "\n").map(String.init)
+            .filter { !$0.hasSuffix(".gitkeep") }
+    }
+
+    /// A snapshot of HEAD, the index and the work tree, to prove a refused command changed nothing.
+    func snapshot() throws -> String {
+        let head = try self.head()
+        let index = try git(["ls-files", "--stage"]).stdout
+        let status = try git(["status", "--porcelain", "--untracked-files=all", "--ignored"]).stdout
+        let tree = try FileManager.default.subpathsOfDirectory(atPath: root).filter { !$0.hasPrefix(".git") }.sorted()
+        return [head, index, status, tree.joined(separator: "\n")].joined(separator: "\n====\n")
+    }
+
+    /// `git fsck` passes and `git status` is clean: what every command must leave behind.
+    func expectSound(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let fsck = try git(["fsck", "--strict", "--no-dangling"])
+        #expect(fsck.status == 0, "git fsck failed: \(fsck)", sourceLocation: sourceLocation)
+        let status = try git(["status", "--porcelain", "--untracked-files=all"])
+        #expect(status.stdout.isEmpty, "work tree not clean: \(status.stdout)", sourceLocation: sourceLocation)
+    }
+
+    /// The trailers of a commit as `git interpret-trailers --parse` reads them.
+    func trailers(_ revision: String = "HEAD") throws -> [String] {
+        let message = try git(["log", "-1", "--format=%B", revision]).stdout
+        let parsed = try Run.program(
+            Run.which("git") ?? "/usr/bin/git", ["interpret-trailers", "--parse"], cwd: root, environment: environment,
+            stdin: Data(message.utf8))
+        return parsed.stdout.split(separator: "\n").map(String.init)
+    }
+}
+
+/// SHA-256 fingerprints (lowercase hex, no colons) of every certificate in a PEM bundle, via `openssl`.
+func fingerprints(ofBundle pem: String) throws -> [String] {
+    let temp = try TemporaryDirectory("bundle")
+    var out: [String] = []
+    var block = ""
+    for line in pem.split(separator: "\n", omittingEmptySubsequences: false) {
+        if line.hasPrefix("-----BEGIN") { block = "" }
+        block += line + "\n"
+        if line.hasPrefix("-----END") {
+            try block.write(toFile: temp.file("c.pem"), atomically: true, encoding: .utf8)
+            let r = try Run.program(
+                Run.which("openssl") ?? "/usr/bin/openssl", ["x509", "-in", "c.pem", "-noout", "-fingerprint", "-sha256"],
+                cwd: temp.path, environment: ProcessInfo.processInfo.environment)
+            let hex = r.stdout.split(separator: "=").last.map { $0.filter { $0.isHexDigit }.lowercased() } ?? ""
+            out.append(hex)
+        }
+    }
+    return out
+}
+
+/// The SHA-256 fingerprint (lowercase hex) of the first certificate of a file in any format OpenSSL reads.
+func fingerprint(ofFile path: String, inform: String = "PEM") throws -> String {
+    let r = try Run.program(
+        Run.which("openssl") ?? "/usr/bin/openssl", ["x509", "-inform", inform, "-in", path, "-noout", "-fingerprint", "-sha256"],
+        cwd: "/", environment: ProcessInfo.processInfo.environment)
+    return r.stdout.split(separator: "=").last.map { $0.filter { $0.isHexDigit }.lowercased() } ?? ""
+}

@@ -16,7 +16,10 @@ package enum FileIO {
     /// Reads a file descriptor to its end (used for standard input).
     package static func readAll(fd: Int32, name: String) throws(GitError) -> [UInt8] {
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        var st = stat()
+        let regular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        // A regular file is read in one buffer of its size (plus one byte to see the end).
+        var chunk = [UInt8](repeating: 0, count: regular ? Int(st.st_size) + 1 : 65536)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {

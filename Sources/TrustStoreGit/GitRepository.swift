@@ -78,10 +78,13 @@ package final class GitRepository {
     private let repo: OpaquePointer
     /// Absolute path of the work tree, with a trailing '/'.
     package let workdir: String
+    /// Absolute path of the `.git` directory (`git_repository_path`), with a trailing '/'.
+    package let gitDirectory: String
 
     private init(repo: OpaquePointer) {
         self.repo = repo
         workdir = git_repository_workdir(repo).map { String(cString: $0) } ?? ""
+        gitDirectory = git_repository_path(repo).map { String(cString: $0) } ?? ""
     }
 
     deinit {
@@ -145,8 +148,11 @@ package final class GitRepository {
         return git_object_id(commit)!.pointee.hex
     }
 
-    /// Every file of `commitID`'s tree whose path starts with `prefix`, with its content, in path order.
-    package func files(at commitID: String, under prefix: String) throws(GitError) -> [TreeFile] {
+    /// Every file of `commitID`'s tree whose path starts with `prefix`, in path order, with its content
+    /// unless `readContent` is false (then `content` is empty and only paths and blob ids are read).
+    package func files(at commitID: String, under prefix: String, readContent: Bool = true) throws(GitError)
+        -> [TreeFile]
+    {
         let tree = try lookupTree(ofCommit: commitID)
         defer { git_tree_free(tree) }
         var subtree: OpaquePointer? = tree
@@ -166,11 +172,26 @@ package final class GitRepository {
         }
         defer { if ownsSubtree { git_tree_free(subtree) } }
         var result: [TreeFile] = []
-        try collect(subtree!, base: trimmed.isEmpty ? "" : trimmed + "/", into: &result)
+        try collect(subtree!, base: trimmed.isEmpty ? "" : trimmed + "/", readContent: readContent, into: &result)
         return result
     }
 
-    private func collect(_ tree: OpaquePointer, base: String, into result: inout [TreeFile]) throws(GitError) {
+    /// The content of the file at `path` in `commitID`'s tree, or nil when there is no such file.
+    package func file(at commitID: String, path: String) throws(GitError) -> [UInt8]? {
+        let tree = try lookupTree(ofCommit: commitID)
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let rc = git_tree_entry_bypath(&entry, tree, path)
+        if rc == GIT_ENOTFOUND.rawValue { return nil }
+        try check("git_tree_entry_bypath", rc)
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+        return try blob(git_tree_entry_id(entry)!.pointee)
+    }
+
+    private func collect(_ tree: OpaquePointer, base: String, readContent: Bool, into result: inout [TreeFile])
+        throws(GitError)
+    {
         for i in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, i) else { continue }
             let name = String(cString: git_tree_entry_name(entry))
@@ -180,9 +201,10 @@ package final class GitRepository {
                 var sub: OpaquePointer?
                 try check("git_tree_lookup", git_tree_lookup(&sub, repo, id))
                 defer { git_tree_free(sub) }
-                try collect(sub!, base: base + name + "/", into: &result)
+                try collect(sub!, base: base + name + "/", readContent: readContent, into: &result)
             case GIT_OBJECT_BLOB:
-                result.append(TreeFile(path: base + name, blobID: id.pointee.hex, content: try blob(id.pointee)))
+                result.append(TreeFile(
+                    path: base + name, blobID: id.pointee.hex, content: readContent ? try blob(id.pointee) : []))
             default:
                 continue
             }

@@ -15,7 +15,7 @@ public struct ExportedBundle: Sendable {
     /// Certificates written to the bundle.
     public var certificates: [BundleEntry]
     /// Certificates left out, each with the reason (expired or not yet valid at the export time).
-    public var omitted: [(summary: CertificateSummary, reason: String)]
+    public var omitted: [(entry: BundleEntry, reason: String)]
     /// The commit the bundle was exported from.
     public var commit: String
 }
@@ -38,27 +38,23 @@ package enum PEMBundleExporter {
     {
         try store.requireEnvironment(environment)
         let commit = try store.headCommit()
-        let certs = try store.certificates(in: environment, at: commit)
+        let records = try exportRecords(store, environment: environment, commit: commit)
         var seen = Set<String>()
         var entries: [String] = []
         var written: [BundleEntry] = []
-        var omitted: [(CertificateSummary, String)] = []
-        for cert in certs where seen.insert(cert.fingerprint).inserted {
-            let x = cert.certificate
-            let notAfter = x.notAfter
-            let notBefore = x.notBefore
-            if time > notAfter {
-                omitted.append((CertificateSummary(cert), "expired on \(Timestamp.format(notAfter))"))
-                continue
+        var omitted: [(BundleEntry, String)] = []
+        for record in records where seen.insert(record.sha256).inserted {
+            let entry = BundleEntry(subject: record.subject, sha256: record.sha256)
+            if time > record.notAfter {
+                omitted.append((entry, "expired on \(Timestamp.format(record.notAfter))"))
+            } else if time < record.notBefore {
+                omitted.append((entry, "not valid before \(Timestamp.format(record.notBefore))"))
+            } else {
+                entries.append(record.entry)
+                written.append(entry)
             }
-            if time < notBefore {
-                omitted.append((CertificateSummary(cert), "not valid before \(Timestamp.format(notBefore))"))
-                continue
-            }
-            entries.append(header(x, notAfter: notAfter) + x.pem)
-            written.append(BundleEntry(subject: x.subject, sha256: cert.fingerprint))
         }
-        if certs.isEmpty {
+        if records.isEmpty {
             throw TrustStoreError(.rejected, "environment '\(environment)' holds no certificates; refusing to write "
                 + "an empty bundle", hint: "add certificates with 'truststore add FILE --env \(environment)'")
         }
@@ -67,6 +63,32 @@ package enum PEMBundleExporter {
                 + "(\(omitted.count) expired or not yet valid); refusing to write an empty bundle")
         }
         return ExportedBundle(text: entries.joined(separator: "\n"), certificates: written, omitted: omitted, commit: commit)
+    }
+
+    /// The records of every certificate of `environment` at `commit`, sorted by subject then fingerprint,
+    /// from the ``ExportCache`` where possible and parsed with OpenSSL otherwise.
+    static func exportRecords(_ store: TrustStore, environment: String, commit: String) throws(TrustStoreError)
+        -> [ExportRecord]
+    {
+        let files = try store.files(in: environment, at: commit, readContent: false)
+        let cache = ExportCache(gitDirectory: store.repository.gitDirectory)
+        var records: [ExportRecord] = []
+        for file in files {
+            if let cached = cache.records(for: file.blobID) {
+                records += cached
+                continue
+            }
+            let fresh = try store.decode(file).map { item in
+                let x = item.certificate
+                let notAfter = x.notAfter
+                return ExportRecord(
+                    subject: x.subject, sha256: x.sha256.hex, notBefore: x.notBefore, notAfter: notAfter,
+                    entry: header(x, notAfter: notAfter) + x.pem)
+            }
+            cache.store(fresh, for: file.blobID)
+            records += fresh
+        }
+        return records.sorted { ($0.subject, $0.sha256) < ($1.subject, $1.sha256) }
     }
 
     /// The certifi-style header of one entry.

@@ -92,9 +92,9 @@ public final class TrustStore {
         let text: [UInt8]
         do {
             if let id = try commit ?? repository.headCommitID(),
-               let file = try repository.files(at: id, under: "").first(where: { $0.path == StoreConfig.fileName })
+               let content = try repository.file(at: id, path: StoreConfig.fileName)
             {
-                text = file.content
+                text = content
             } else {
                 text = try FileIO.read(root + "/" + StoreConfig.fileName)
             }
@@ -138,23 +138,10 @@ public final class TrustStore {
     {
         let id: String
         if let commit { id = commit } else { id = try headCommit() }
-        let files: [TreeFile]
-        do {
-            files = try repository.files(at: id, under: CertificateFile.folder(of: environment))
-        } catch {
-            throw TrustStoreError(.failure, "cannot read environment '\(environment)': \(error)")
-        }
         var out: [StoredCertificate] = []
-        for file in files where !Self.isAuxiliaryFile(file.path) {
-            let decoded: DecodedInput
-            do {
-                decoded = try InputDecoder.decode(file.content)
-            } catch {
-                throw TrustStoreError(.failure, "store file '\(file.path)' is unusable: \(error)",
-                    hint: "fix or remove it with git, then commit")
-            }
+        for file in try files(in: environment, at: id, readContent: true) {
             let aux = CertificateFile.auxiliaryTrust(in: file.content)
-            for item in decoded.certificates {
+            for item in try decode(file) {
                 out.append(StoredCertificate(
                     certificate: item.certificate, environment: environment, path: file.path,
                     auxiliaryTrust: aux ?? item.auxiliaryTrust?.summary))
@@ -162,6 +149,38 @@ public final class TrustStore {
         }
         let keyed = out.map { (key: ($0.certificate.subject, $0.fingerprint), cert: $0) }
         return keyed.sorted { $0.key < $1.key }.map(\.cert)
+    }
+
+    /// The certificate files of `environment` in `commit` (not `.gitkeep` or READMEs), in path order.
+    package func files(in environment: String, at commit: String, readContent: Bool) throws(TrustStoreError)
+        -> [TreeFile]
+    {
+        do {
+            return try repository.files(at: commit, under: CertificateFile.folder(of: environment), readContent: readContent)
+                .filter { !Self.isAuxiliaryFile($0.path) }
+        } catch {
+            throw TrustStoreError(.failure, "cannot read environment '\(environment)': \(error)")
+        }
+    }
+
+    /// The certificates of one stored file (its content is read when `file` came without it).
+    /// - Throws: ``TrustStoreError`` (failure) naming the file when it holds no readable certificate or a
+    ///   private key: a store that cannot be read whole is never used in part.
+    package func decode(_ file: TreeFile) throws(TrustStoreError) -> [DecodedCertificate] {
+        var content = file.content
+        if content.isEmpty {
+            do {
+                content = try repository.blob(file.blobID)
+            } catch {
+                throw TrustStoreError(.failure, "cannot read '\(file.path)': \(error)")
+            }
+        }
+        do {
+            return try InputDecoder.decode(content).certificates
+        } catch {
+            throw TrustStoreError(.failure, "store file '\(file.path)' is unusable: \(error)",
+                hint: "fix or remove it with git, then commit")
+        }
     }
 
     /// Files in an environment folder that are not certificates: dotfiles (`.gitkeep`) and READMEs.

@@ -30,8 +30,8 @@ struct ExportCommand: StoreCommand {
     func run(in store: TrustStore) throws(TrustStoreError) {
         let time = try Timestamp.resolve(at)
         let bundle = try PEMBundleExporter.export(store, environment: env, at: time)
-        for (summary, reason) in bundle.omitted {
-            Console.error("warning: left out '\(summary.subject)' (\(summary.shortFingerprint)): \(reason)")
+        for (entry, reason) in bundle.omitted {
+            Console.error("warning: left out '\(entry.subject)' (\(entry.sha256.prefix(16))): \(reason)")
         }
         if let output {
             let path = absolutePath(output, cwd: ProcessEnvironment.cwd)

@@ -1,0 +1,76 @@
+package import TrustStoreGit
+
+/// One certificate as an export needs it: the sort key, the validity window and the rendered entry.
+package struct ExportRecord: Sendable, Equatable {
+    package var subject: String
+    /// Lowercase hex SHA-256.
+    package var sha256: String
+    /// Seconds since the epoch (UTC).
+    package var notBefore: Int64
+    /// Seconds since the epoch (UTC).
+    package var notAfter: Int64
+    /// Comment header and PEM block, as written to the bundle.
+    package var entry: String
+}
+
+/// A content-addressed cache of export records, one file per git blob id, in
+/// `.git/truststore/export-cache/` (local, never versioned).
+///
+/// A blob id is the hash of the stored file's content, so a cached record can never be stale: a changed
+/// file has a new id. The cache spares each export OpenSSL's certificate parsing, whose public-key decoding
+/// (`OSSL_DECODER`) dominates the cost of exporting. A missing, unreadable or malformed cache file is simply
+/// a miss; writing is best-effort.
+///
+/// File format (version 1): the line `truststore-export-cache 1`, then per certificate the line
+/// `NOTBEFORE NOTAFTER SHA256 SUBJECT_BYTES ENTRY_BYTES` followed by the subject and entry bytes.
+package struct ExportCache {
+    private static let magic = "truststore-export-cache 1\n"
+    package let directory: String
+
+    package init(gitDirectory: String) {
+        directory = gitDirectory + "truststore/export-cache"
+    }
+
+    /// The records cached for `blobID`, or nil on a miss.
+    package func records(for blobID: String) -> [ExportRecord]? {
+        guard let bytes = try? FileIO.read(path(blobID)) else { return nil }
+        let magic = Array(Self.magic.utf8)
+        guard bytes.starts(with: magic) else { return nil }
+        var records: [ExportRecord] = []
+        var i = magic.count
+        while i < bytes.count {
+            guard let newline = bytes[i...].firstIndex(of: 0x0A) else { return nil }
+            let fields = String(decoding: bytes[i..<newline], as: UTF8.self).split(separator: " ")
+            guard fields.count == 5, let notBefore = Int64(fields[0]), let notAfter = Int64(fields[1]),
+                  let subjectLength = Int(fields[3]), let entryLength = Int(fields[4]),
+                  subjectLength >= 0, entryLength >= 0, newline + 1 + subjectLength + entryLength <= bytes.count
+            else { return nil }
+            let subjectStart = newline + 1
+            let entryStart = subjectStart + subjectLength
+            records.append(ExportRecord(
+                subject: String(decoding: bytes[subjectStart..<entryStart], as: UTF8.self), sha256: String(fields[2]),
+                notBefore: notBefore, notAfter: notAfter,
+                entry: String(decoding: bytes[entryStart..<(entryStart + entryLength)], as: UTF8.self)))
+            i = entryStart + entryLength
+        }
+        return records.isEmpty ? nil : records
+    }
+
+    /// Stores `records` for `blobID`; failures are ignored (the cache is only an optimisation).
+    package func store(_ records: [ExportRecord], for blobID: String) {
+        var out = Array(Self.magic.utf8)
+        for r in records {
+            let subject = Array(r.subject.utf8)
+            let entry = Array(r.entry.utf8)
+            out += Array("\(r.notBefore) \(r.notAfter) \(r.sha256) \(subject.count) \(entry.count)\n".utf8)
+            out += subject
+            out += entry
+        }
+        try? FileIO.makeDirectories(directory)
+        try? FileIO.writeAtomically(out, to: path(blobID))
+    }
+
+    private func path(_ blobID: String) -> String {
+        directory + "/" + blobID
+    }
+}

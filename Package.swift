@@ -22,7 +22,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "truststore",
-            dependencies: ["TrustStoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TrustStoreCore", "TrustStoreOpenSSL", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "TrustStoreTests", dependencies: ["TrustStoreCore", "truststore"],
                     resources: []),

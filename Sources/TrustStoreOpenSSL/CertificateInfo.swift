@@ -49,6 +49,8 @@ package struct CertificateInfo: Sendable, Hashable {
     package var openSSLConsidersCA: Bool
     /// Authority Information Access caIssuers URIs.
     package var caIssuersURLs: [String]
+    /// subjectAltName entries as OpenSSL prints them: "DNS:service.test", "IP Address:127.0.0.1", "email:…".
+    package var subjectAltNames: [String]
 
     /// Hex of ``sha256``, lowercase, no separators (64 characters).
     package var fingerprint: String { sha256.hex }
@@ -121,6 +123,7 @@ package struct CertificateInfo: Sendable, Hashable {
         pathLength = pathlen >= 0 ? Int(pathlen) : nil
         openSSLConsidersCA = X509_check_ca(x) > 0
         caIssuersURLs = caIssuers(x)
+        subjectAltNames = altNames(x)
         ERR_clear_error()
     }
 }
@@ -219,4 +222,19 @@ private func caIssuers(_ x: OpaquePointer) -> [String] {
         urls.append(String(decoding: bytes, as: UTF8.self))
     }
     return urls
+}
+
+/// The subjectAltName entries, printed by OpenSSL's own `GENERAL_NAME_print`.
+private func altNames(_ x: OpaquePointer) -> [String] {
+    guard let raw = X509_get_ext_d2i(x, NID_subject_alt_name, nil, nil) else { return [] }
+    let names = OpaquePointer(raw)
+    defer { GENERAL_NAMES_free(names) }
+    var out: [String] = []
+    for i in 0..<OPENSSL_sk_num(names) {
+        guard let item = OPENSSL_sk_value(names, i), let bio = BIO_new(BIO_s_mem()) else { continue }
+        defer { BIO_free(bio) }
+        GENERAL_NAME_print(bio, item.assumingMemoryBound(to: GENERAL_NAME.self))
+        out.append(bio.readAll())
+    }
+    return out
 }

@@ -51,7 +51,8 @@ package enum InputRejection: Error, Sendable, CustomStringConvertible {
     case whitespaceOnly
     case noCertificate(hint: String?)
     case utf16(byteOrderMark: String)
-    case privateKey(label: String)
+    /// A private key in PEM block `block` (1-based) of the input.
+    case privateKey(label: String, block: Int)
     case wrongType(String)
     case malformed(String)
 
@@ -63,8 +64,8 @@ package enum InputRejection: Error, Sendable, CustomStringConvertible {
         case .utf16(let bom):
             return "file is UTF-16 encoded text (\(bom)); save it as ASCII or UTF-8 PEM, for example with "
                 + "'iconv -f UTF-16 -t UTF-8'"
-        case .privateKey(let label):
-            return "file contains a private key ('\(label)' block); private keys are never imported, "
+        case .privateKey(let label, let block):
+            return "file contains a private key (block \(block), '\(label)'); private keys are never imported, "
                 + "nothing from this file was stored; keep CA keys out of files you hand around"
         case .wrongType(let what): return what
         case .malformed(let why): return "not a valid certificate: \(why)"
@@ -154,7 +155,7 @@ package enum InputDecoder {
         if parses(bytes, { d2i_AutoPrivateKey(nil, $0, $1) }, { EVP_PKEY_free($0) })
             || parses(bytes, { d2i_X509_SIG(nil, $0, $1) }, { X509_SIG_free($0) })
         {
-            return InputRejection.privateKey(label: "DER private key").description
+            return InputRejection.privateKey(label: "DER private key", block: 1).description
         }
         if parses(bytes, { d2i_PUBKEY(nil, $0, $1) }, { EVP_PKEY_free($0) }) {
             return "public key, not a certificate"
@@ -205,7 +206,8 @@ package enum InputDecoder {
         }
         if bytes.contains(0x0D) { notes.append("normalised CRLF line endings") }
         if let labelStart = rangeOf(privateKeyMarker, in: bytes) {
-            throw .privateKey(label: privateKeyLabel(bytes, endingAt: labelStart))
+            let block = occurrences(of: Array("-----BEGIN ".utf8), in: bytes[..<labelStart])
+            throw .privateKey(label: privateKeyLabel(bytes, endingAt: labelStart), block: max(block, 1))
         }
         if bytes.allSatisfy({ $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) { throw .whitespaceOnly }
 
@@ -322,6 +324,20 @@ package enum InputDecoder {
             i += 1
         }
         return nil
+    }
+
+    private static func occurrences(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int {
+        var count = 0
+        var i = haystack.startIndex
+        while i + needle.count <= haystack.endIndex {
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) {
+                count += 1
+                i += needle.count
+            } else {
+                i += 1
+            }
+        }
+        return count
     }
 
     private static func containsSequence(_ bytes: [UInt8], _ seq: [UInt8]) -> Bool {

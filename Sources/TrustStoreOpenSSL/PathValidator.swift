@@ -68,7 +68,13 @@ package enum PathValidator {
         X509_VERIFY_PARAM_set_auth_level(param, Int32(authLevel))
         X509_STORE_CTX_set_time(ctx, 0, time_t(time))
         if let purpose { X509_STORE_CTX_set_purpose(ctx, purpose.openSSLPurpose) }
-        if let host { X509_VERIFY_PARAM_set1_host(param, host, host.utf8.count) }
+        if let host {
+            // An IP address is matched against iPAddress SAN entries, a name against dNSName entries.
+            if X509_VERIFY_PARAM_set1_ip_asc(param, host) != 1 {
+                ERR_clear_error()
+                X509_VERIFY_PARAM_set1_host(param, host, host.utf8.count)
+            }
+        }
         let rc = X509_verify_cert(ctx)
         let code = Int(X509_STORE_CTX_get_error(ctx))
         var chain: [X509Certificate] = []

@@ -206,26 +206,34 @@ package struct AddOperation {
 
         // 3. Relations: same subject or same key with another fingerprint (re-issued or cross-signed).
         let accepted = candidates.filter(\.passes)
+        let pool = existing.map { ($0.info, "in '\(env)'") } + accepted.map { ($0.info, "in this input") }
         for i in candidates.indices where candidates[i].outcome != .duplicate {
             let me = candidates[i].info
-            let others = existing.map { ($0.info, "in '\(env)'") }
-                + accepted.filter { $0.info.fingerprint != me.fingerprint }.map { ($0.info, "in this input") }
+            let sameSubject = pool.filter { $0.0.subject == me.subject && $0.0.fingerprint != me.fingerprint }
+            let sameKeyOnly = pool.filter {
+                $0.0.spkiSHA256 == me.spkiSHA256 && $0.0.subject != me.subject && $0.0.fingerprint != me.fingerprint
+            }
             var relations: [String] = []
-            for (other, place) in others where other.fingerprint != me.fingerprint {
-                let sameSubject = other.subject == me.subject
-                let sameKey = other.spkiSHA256 == me.spkiSHA256
-                guard sameSubject || sameKey else { continue }
-                let what = sameSubject && sameKey ? "subject and key" : sameSubject ? "subject" : "key"
-                relations.append("shares its \(what) with \(other.fingerprint.prefix(16)) (\(place), "
-                    + "valid until \(Timestamp.formatDate(other.notAfter)))")
+            if !sameSubject.isEmpty {
+                let others = sameSubject.map { other in
+                    "\(other.0.fingerprint.prefix(16)) \(other.1), \(other.0.spkiSHA256 == me.spkiSHA256 ? "same key" : "another key"), "
+                        + "valid until \(Timestamp.formatDate(other.0.notAfter))"
+                }
+                relations.append("\(sameSubject.count + 1) certificates share subject \(me.subject) ("
+                    + others.joined(separator: "; ") + ")")
+            }
+            if !sameKeyOnly.isEmpty {
+                relations.append("shares its key with " + sameKeyOnly.map { "'\($0.0.subject)' \($0.0.fingerprint.prefix(16)) \($0.1)" }
+                    .joined(separator: ", "))
             }
             guard !relations.isEmpty else { continue }
             let text = relations.joined(separator: "; ")
             if candidates[i].outcome == .rejected {
-                candidates[i].note = text
+                let valid = sameSubject.contains { $0.1 == "in this input" && $0.0.spkiSHA256 == me.spkiSHA256 }
+                candidates[i].note = valid ? "a valid certificate with the same subject and key is in the same input: \(text)" : text
             } else {
                 candidates[i].findings.append(Finding(.warning, "related-certificate",
-                    "\(text): a re-issued or cross-signed certificate; both are kept"))
+                    "\(text): re-issued or cross-signed certificates; all are kept"))
             }
         }
 

@@ -64,12 +64,26 @@ public struct StoreConfig: Codable, Sendable, Equatable {
         }
     }
 
-    /// One declared environment.
+    /// One declared environment. Always encoded with its `description` key (possibly empty), since an empty
+    /// TOML table would be dropped and the environment with it.
     public struct EnvironmentConfig: Codable, Sendable, Equatable {
         public var description: String?
 
         public init(description: String? = nil) {
             self.description = description
+        }
+
+        enum CodingKeys: String, CodingKey { case description }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let text = try c.decodeIfPresent(String.self, forKey: .description)
+            description = text?.isEmpty == true ? nil : text
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(description ?? "", forKey: .description)
         }
     }
 

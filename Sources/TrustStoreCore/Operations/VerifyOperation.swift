@@ -1,0 +1,182 @@
+package import TrustStoreOpenSSL
+
+/// The outcome of `truststore verify`: the path OpenSSL built, or why it could not, and what to do.
+public struct VerifyReport: Sendable, Codable {
+    /// One certificate of the path, depth 0 being the end-entity certificate.
+    public struct PathElement: Sendable, Codable {
+        public var depth: Int
+        public var subject: String
+        /// Lowercase hex SHA-256.
+        public var sha256: String
+        /// RFC 3339 UTC.
+        public var notAfter: String
+        /// Where it came from: "leaf", "untrusted" (the leaf file or --untrusted) or "environment".
+        public var source: String
+    }
+
+    public var environment: String
+    public var valid: Bool
+    /// RFC 3339 UTC validation time.
+    public var at: String
+    public var host: String?
+    public var purpose: String?
+    public var path: [PathElement]
+    /// OpenSSL's `X509_V_ERR_*` code, 0 on success.
+    public var errorCode: Int
+    /// OpenSSL's text for the code.
+    public var errorReason: String?
+    public var errorDepth: Int?
+    /// The explanation, one line: what failed and about which certificate.
+    public var message: String?
+    /// What to do next.
+    public var hint: String?
+    /// Notes about the input (for example extra certificates in the leaf file used as untrusted).
+    public var notes: [String]
+}
+
+/// `truststore verify`: RFC 5280 path validation of an end-entity certificate by OpenSSL, trusting only the
+/// environment's certificates.
+///
+/// Every certificate of the environment goes into the `X509_STORE`, exactly as a client given the exported
+/// bundle (`verify=`, `--cacert`, `SSL_CERT_FILE`) loads it; OpenSSL still requires the path to end at a
+/// self-signed certificate of the store (no `X509_V_FLAG_PARTIAL_CHAIN`). The system store is never read.
+/// Certificates after the first in the leaf file and those of `--untrusted` files form the untrusted stack.
+/// Trusted-first path building (OpenSSL 3 default), security level from the policy (2: RSA ≥ 2048 bits,
+/// no SHA-1), purpose server-auth whenever a host is given, and the host checked against the SAN
+/// (`X509_VERIFY_PARAM_set1_host` / `set1_ip_asc`). Nothing is fetched from AIA URLs.
+package struct VerifyOperation {
+    package var store: TrustStore
+
+    package init(store: TrustStore) {
+        self.store = store
+    }
+
+    /// - Parameters:
+    ///   - leaf: the end-entity certificate input (its first certificate is the one verified).
+    ///   - untrusted: inputs of intermediates the server would send.
+    ///   - time: validation time, seconds since the epoch (UTC).
+    /// - Throws: ``TrustStoreError``: usage for an unknown environment; rejected when an input holds no
+    ///   certificate, a private key, or the environment is empty.
+    package func run(environment: String, leaf: AddInput, untrusted: [AddInput], host: String?,
+                     purpose: CertificatePurpose?, time: Int64) throws(TrustStoreError) -> VerifyReport
+    {
+        try store.requireEnvironment(environment)
+        let envCerts = try store.certificates(in: environment)
+        let leafCerts = try Self.decode(leaf)
+        var untrustedCerts = Array(leafCerts.dropFirst())
+        var notes: [String] = []
+        if leafCerts.count > 1 {
+            notes.append("'\(leaf.name)' holds \(leafCerts.count) certificates: the first is verified, the others are "
+                + "used as untrusted intermediates")
+        }
+        for input in untrusted { untrustedCerts += try Self.decode(input) }
+        let target = leafCerts[0]
+        let effectivePurpose = purpose ?? (host == nil ? nil : .serverAuth)
+        var report = VerifyReport(
+            environment: environment, valid: false, at: Timestamp.format(time), host: host,
+            purpose: effectivePurpose?.rawValue, path: [], errorCode: 0, errorReason: nil, errorDepth: nil,
+            message: nil, hint: nil, notes: notes)
+        if envCerts.isEmpty {
+            throw TrustStoreError(.rejected, "environment '\(environment)' holds no certificates: nothing can be verified",
+                hint: "add its roots with 'truststore add FILE --env \(environment)'")
+        }
+        let result = PathValidator.validate(
+            target, anchors: envCerts.map(\.certificate), untrusted: untrustedCerts, at: time,
+            authLevel: store.config.policy.securityLevel, purpose: effectivePurpose, host: host)
+        let envFingerprints = Set(envCerts.map(\.fingerprint))
+        report.path = result.chain.enumerated().map { depth, cert in
+            let fp = cert.sha256.hex
+            let source = depth == 0 ? "leaf" : envFingerprints.contains(fp) ? "environment" : "untrusted"
+            return .init(depth: depth, subject: cert.subject, sha256: fp, notAfter: Timestamp.format(cert.notAfter),
+                         source: source)
+        }
+        report.valid = result.isValid
+        if !result.isValid {
+            report.errorCode = result.errorCode
+            report.errorReason = result.errorReason
+            report.errorDepth = result.errorDepth
+            (report.message, report.hint) = explain(result, environment: environment, host: host, time: time,
+                                                    chainFromEnvironment: report.path.map { $0.source == "environment" })
+        }
+        return report
+    }
+
+    private static func decode(_ input: AddInput) throws(TrustStoreError) -> [X509Certificate] {
+        let bytes: [UInt8]
+        switch input.bytes {
+        case .success(let b): bytes = b
+        case .failure(let error): throw TrustStoreError(error.kind, "cannot use '\(input.name)': \(error.message)")
+        }
+        do {
+            return try InputDecoder.decode(bytes).certificates.map(\.certificate)
+        } catch {
+            throw TrustStoreError(.rejected, "cannot use '\(input.name)': \(error)")
+        }
+    }
+
+    /// OpenSSL's verdict turned into what happened and what to do.
+    private func explain(_ r: PathValidationResult, environment env: String, host: String?, time: Int64,
+                         chainFromEnvironment: [Bool]) -> (String, String?)
+    {
+        let openssl = "OpenSSL error \(r.errorCode) at depth \(r.errorDepth): \(r.errorReason)"
+        let cert = r.failingCertificate?.info ?? r.chain.last?.info
+        let name = cert.map { "'\($0.subject)'" } ?? "the certificate"
+        switch r.errorCode {
+        case 20, 2:  // unable to get (local) issuer certificate
+            let issuer = cert?.issuer ?? "unknown"
+            var hint = "pass the intermediate with --untrusted FILE, or add it to the environment: "
+                + "truststore add FILE --env \(env) --reason …"
+            if let url = cert?.caIssuersURLs.first { hint += "; the certificate names its issuer's URL: \(url)" }
+            if r.errorDepth > 0 {
+                return ("the path ends at \(name), whose issuer '\(issuer)' is not trusted by '\(env)' and was not "
+                    + "among the untrusted certificates (\(openssl))", hint)
+            }
+            return ("the issuer of \(name), '\(issuer)', was not found in '\(env)' or among the untrusted certificates "
+                + "(\(openssl))", hint)
+        case 18, 19:  // self-signed certificate (in chain)
+            return ("the path ends at root \(name), which '\(env)' does not trust (\(openssl))",
+                "if this root should be trusted, add it: truststore add FILE --env \(env) --reason …")
+        case 10:
+            let when = cert.map { Timestamp.format($0.notAfter) } ?? "?"
+            return ("\(name) at depth \(r.errorDepth) expired on \(when); validation time \(Timestamp.format(time)) "
+                + "(\(openssl))", r.errorDepth == 0 ? "the server must renew its certificate" : "the issuing CA's "
+                + "certificate must be replaced by a current one")
+        case 9:
+            let when = cert.map { Timestamp.format($0.notBefore) } ?? "?"
+            return ("\(name) at depth \(r.errorDepth) is not valid until \(when); validation time "
+                + "\(Timestamp.format(time)) (\(openssl))",
+                "check this machine's clock (date -u), or pass --at with the intended time")
+        case 62, 64:  // hostname / IP address mismatch
+            let leaf = r.chain.first?.info
+            let names = leaf.map { info -> String in
+                if info.subjectAltNames.isEmpty {
+                    return "no subjectAltName (its CN '\(info.commonName)' is not used for name checks)"
+                }
+                let shown = info.subjectAltNames.prefix(8).joined(separator: ", ")
+                let more = info.subjectAltNames.count - 8
+                return shown + (more > 0 ? " and \(more) more" : "")
+            } ?? "none"
+            return ("'\(host ?? "")' does not match the certificate '\(leaf?.subject ?? "")': it holds \(names) "
+                + "(\(openssl))", "connect with a name the certificate holds, or have it reissued with that name")
+        case 26:
+            return ("\(name) is not valid for this purpose (extended key usage) (\(openssl))", nil)
+        case 25:
+            let limit = cert?.pathLength.map { " (pathLenConstraint \($0))" } ?? ""
+            return ("path length constraint exceeded at \(name)\(limit) (\(openssl))", nil)
+        case 7:
+            return ("the signature of \(name) does not verify under its issuer '\(cert?.issuer ?? "")' (\(openssl))", nil)
+        case 66, 67:
+            let key = cert.map { " (\($0.keyDescription))" } ?? ""
+            return ("the key of \(name)\(key) is too weak for OpenSSL security level "
+                + "\(store.config.policy.securityLevel) (\(openssl))", "the certificate must be reissued with a "
+                + "stronger key (RSA ≥ 2048 bits or EC ≥ 256)")
+        case 68:
+            return ("\(name) is signed with a digest too weak for OpenSSL security level "
+                + "\(store.config.policy.securityLevel), \(cert?.signatureAlgorithm ?? "") (\(openssl))", nil)
+        case 79, 24:
+            return ("\(name) is used as a CA but is not a valid CA certificate (\(openssl))", nil)
+        default:
+            return ("path validation failed at \(name) (\(openssl))", nil)
+        }
+    }
+}

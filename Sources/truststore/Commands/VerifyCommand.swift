@@ -1,0 +1,70 @@
+import ArgumentParser
+import TrustStoreCore
+import TrustStoreOpenSSL
+
+extension CertificatePurpose: ExpressibleByArgument {}
+
+struct VerifyCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Validate a server or client certificate's path against an environment, as a TLS client would.",
+        discussion: """
+            Trusts only the environment's certificates (never the system store), as a client given its exported \
+            bundle does. Certificates after the first in LEAF and those in --untrusted files are the intermediates \
+            a server sends. Security level 2, trusted-first path building, purpose server-auth whenever --host is \
+            given, host checked against the subjectAltName. Nothing is fetched from the network.
+
+            Exit 0 with the path, one line per depth; exit 1 with OpenSSL's error, the certificate it is about and \
+            what to do.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("The environment whose trust is used.", valueName: "env"))
+    var env: String
+
+    @Argument(help: ArgumentHelp("The end-entity certificate (PEM, DER or PKCS #7; '-' for stdin).", valueName: "leaf"))
+    var leaf: String
+
+    @Option(help: ArgumentHelp("Intermediates the peer sends (repeatable).", valueName: "file"))
+    var untrusted: [String] = []
+
+    @Option(help: ArgumentHelp("DNS name or IP address the certificate must hold.", valueName: "name"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("Validation time, RFC 3339 (default: now).", valueName: "time"))
+    var at: String?
+
+    @Option(help: "Required purpose (default: server-auth when --host is given).")
+    var purpose: CertificatePurpose?
+
+    @Option(help: "Output format.")
+    var format: OutputFormat = .text
+
+    func run(in store: TrustStore) throws(TrustStoreError) {
+        let time = try Timestamp.resolve(at)
+        let cwd = ProcessEnvironment.cwd
+        let input = leaf == "-" ? AddInput.standardInput() : AddInput.file(leaf, path: absolutePath(leaf, cwd: cwd))
+        let report = try VerifyOperation(store: store).run(
+            environment: env, leaf: input, untrusted: untrusted.map { AddInput.file($0, path: absolutePath($0, cwd: cwd)) },
+            host: host, purpose: purpose, time: time)
+        if format == .json {
+            Console.out(try JSONOutput.encode(report))
+        } else {
+            for note in report.notes { Console.error("note: \(note)") }
+            if report.valid {
+                let what = [report.host.map { "for \($0)" }, report.purpose.map { "purpose \($0)" }]
+                    .compactMap { $0 }.joined(separator: ", ")
+                Console.line("OK: path validated against '\(env)' at \(report.at)" + (what.isEmpty ? "" : " (\(what))"))
+            }
+            if !report.valid && !report.path.isEmpty { Console.line("path built before the failure:") }
+            for element in report.path {
+                Console.line("  depth \(element.depth)  \(element.sha256.prefix(16))  expires \(element.notAfter.prefix(10))  "
+                    + "\(element.subject)  [\(element.source)]")
+            }
+        }
+        if !report.valid {
+            throw TrustStoreError(.rejected, report.message ?? "path validation failed", hint: report.hint)
+        }
+    }
+}

@@ -36,7 +36,7 @@ package struct CAConstraintRule: CertificateRule {
             return [Finding(.error, "ca-constraints",
                 "not a CA certificate: basicConstraints CA:FALSE (end-entity certificate); a trust store holds "
                     + "CA certificates only")]
-        case nil where info.version == 1 && info.isSelfSigned:
+        case nil where info.version == 1 && info.isSelfIssued:
             if !context.policy.allowX509V1Roots {
                 return [Finding(.error, "ca-constraints",
                     "X.509 v1 root refused by policy allow_x509_v1_roots = false")]
@@ -46,7 +46,7 @@ package struct CAConstraintRule: CertificateRule {
                     + "Python >= 3.13 (VERIFY_X509_STRICT) and 'openssl verify -x509_strict'")]
         case nil where info.version == 1:
             return [Finding(.error, "ca-constraints",
-                "not a CA certificate: X.509 v1 certificate that is not self-signed (OpenSSL: invalid CA certificate)")]
+                "not a CA certificate: X.509 v1 certificate that is not self-issued (OpenSSL: invalid CA certificate)")]
         case nil:
             return [Finding(.error, "ca-constraints",
                 "not a CA certificate: v3 certificate without basicConstraints CA:TRUE "

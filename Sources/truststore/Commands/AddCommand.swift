@@ -80,7 +80,10 @@ struct AddCommand: StoreCommand {
             let who = "certificate \(item.position) '\(item.summary.subject)' (\(item.summary.shortFingerprint))"
             switch item.outcome {
             case .duplicate:
-                Console.error("note: '\(item.input)': \(who): \(item.note ?? "duplicate"); skipped")
+                // A certificate already in the environment is expected; the same certificate twice in the input
+                // is a sign of a hand-made bundle.
+                let inInput = item.note?.hasPrefix("same certificate as") == true
+                Console.error("\(inInput ? "warning" : "note"): '\(item.input)': \(who): \(item.note ?? "duplicate"); skipped")
             case .rejected:
                 let verb = skipInvalid && report.commit != nil ? "skipped" : "error: cannot add"
                 for finding in item.findings where finding.severity == .error {
@@ -100,10 +103,16 @@ struct AddCommand: StoreCommand {
                 + "expires \(item.summary.notAfter.prefix(10))  \(item.summary.subject)")
         }
         let duplicates = report.items.filter { $0.outcome == .duplicate }.count
+        let inputDuplicates = report.items.filter {
+            $0.outcome == .duplicate && $0.note?.hasPrefix("same certificate as") == true
+        }.count
         let rejected = report.items.filter { $0.outcome == .rejected }.count
         if let commit = report.commit {
             var line = "\(env): added \(added.count) certificate\(added.count == 1 ? "" : "s")"
-            if duplicates > 0 { line += ", \(duplicates) already present" }
+            if duplicates - inputDuplicates > 0 { line += ", \(duplicates - inputDuplicates) already present" }
+            if inputDuplicates > 0 {
+                line += ", \(inputDuplicates) duplicate\(inputDuplicates == 1 ? "" : "s") in the input skipped"
+            }
             if rejected > 0 || !report.inputErrors.isEmpty {
                 line += ", skipped \(rejected + report.inputErrors.count) invalid"
             }

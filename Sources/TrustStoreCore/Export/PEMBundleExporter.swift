@@ -18,6 +18,12 @@ public struct ExportedBundle: Sendable {
     public var omitted: [(entry: BundleEntry, reason: String)]
     /// The commit the bundle was exported from.
     public var commit: String
+    /// The system bundle appended, when one was.
+    public var systemBundle: String?
+    /// How many certificates of the system bundle were appended (those not already in the environment).
+    public var systemCertificates: Int
+    /// Warnings for stderr.
+    public var warnings: [String]
 }
 
 /// `truststore export ENV`: the environment's certificates, as committed, as one PEM bundle for
@@ -28,41 +34,78 @@ public struct ExportedBundle: Sendable {
 /// then SHA-256 fingerprint and their headers are regenerated from the certificates with OpenSSL, so the
 /// same store state gives byte-identical output. Certificates outside their validity period at the export
 /// time are left out (a bundle is for use now) and reported.
+///
+/// Such a bundle *replaces* the default trust list of the clients given it. With `includeSystem` (or
+/// `include_system = true` for the environment in `truststore.toml`, or an explicit `systemBundle`), the
+/// machine's default bundle is appended after the environment's certificates, in its own order, without
+/// duplicates; otherwise a warning is returned when none of the environment's certificates is in the system
+/// bundle.
 package enum PEMBundleExporter {
     /// - Parameters:
     ///   - time: export time, seconds since the epoch (UTC).
     /// - Throws: ``TrustStoreError``: usage for an unknown environment; rejected when the environment holds no
     ///   certificate usable at `time` (an empty bundle is never produced); failure when the store is unreadable.
-    package static func export(_ store: TrustStore, environment: String, at time: Int64) throws(TrustStoreError)
+    package static func export(_ store: TrustStore, environment: String, at time: Int64,
+                               includeSystem: Bool = false, systemBundle: String? = nil) throws(TrustStoreError)
         -> ExportedBundle
     {
         try store.requireEnvironment(environment)
         let commit = try store.headCommit()
         let records = try exportRecords(store, environment: environment, commit: commit)
-        var seen = Set<String>()
-        var entries: [String] = []
-        var written: [BundleEntry] = []
-        var omitted: [(BundleEntry, String)] = []
-        for record in records where seen.insert(record.sha256).inserted {
-            let entry = BundleEntry(subject: record.subject, sha256: record.sha256)
-            if time > record.notAfter {
-                omitted.append((entry, "expired on \(Timestamp.format(record.notAfter))"))
-            } else if time < record.notBefore {
-                omitted.append((entry, "not valid before \(Timestamp.format(record.notBefore))"))
-            } else {
-                entries.append(record.entry)
-                written.append(entry)
-            }
-        }
         if records.isEmpty {
             throw TrustStoreError(.rejected, "environment '\(environment)' holds no certificates; refusing to write "
                 + "an empty bundle", hint: "add certificates with 'truststore add FILE --env \(environment)'")
         }
-        if entries.isEmpty {
-            throw TrustStoreError(.rejected, "no certificate of '\(environment)' is valid at \(Timestamp.format(time)) "
-                + "(\(omitted.count) expired or not yet valid); refusing to write an empty bundle")
+        let merge = includeSystem || systemBundle != nil || store.config.environments[environment]?.includeSystem == true
+        let system = try SystemBundle.load(explicit: systemBundle)
+        var bundle = ExportedBundle(text: "", certificates: [], omitted: [], commit: commit, systemBundle: nil,
+                                    systemCertificates: 0, warnings: [])
+        var seen = Set<String>()
+        var entries: [String] = []
+        func take(_ record: ExportRecord, fromSystem: Bool) {
+            guard seen.insert(record.sha256).inserted else { return }
+            let entry = BundleEntry(subject: record.subject, sha256: record.sha256)
+            if time > record.notAfter {
+                bundle.omitted.append((entry, "expired on \(Timestamp.format(record.notAfter))"))
+            } else if time < record.notBefore {
+                bundle.omitted.append((entry, "not valid before \(Timestamp.format(record.notBefore))"))
+            } else {
+                entries.append(record.entry)
+                bundle.certificates.append(entry)
+                if fromSystem { bundle.systemCertificates += 1 }
+            }
         }
-        return ExportedBundle(text: entries.joined(separator: "\n"), certificates: written, omitted: omitted, commit: commit)
+        for record in records { take(record, fromSystem: false) }
+        let envCount = bundle.certificates.count
+        if envCount == 0 {
+            throw TrustStoreError(.rejected, "no certificate of '\(environment)' is valid at \(Timestamp.format(time)) "
+                + "(\(bundle.omitted.count) expired or not yet valid); refusing to write an empty bundle")
+        }
+        if merge {
+            guard let system else {
+                throw TrustStoreError(.failure, "no system bundle found (looked for "
+                    + SystemBundle.standardPaths.joined(separator: ", ") + ")", hint: "pass --system-bundle FILE")
+            }
+            bundle.systemBundle = system.path
+            for record in try system.records(cache: ExportCache(gitDirectory: store.repository.gitDirectory)) {
+                take(record, fromSystem: true)
+            }
+        } else if system.map({ $0.fingerprints.isDisjoint(with: records.map(\.sha256)) }) ?? true {
+            bundle.warnings.append("this bundle holds only the \(envCount) certificate\(envCount == 1 ? "" : "s") of "
+                + "'\(environment)', none of them a root of the system bundle: clients given it through verify=, "
+                + "REQUESTS_CA_BUNDLE, curl --cacert or SSL_CERT_FILE use it instead of the default roots and will "
+                + "trust nothing else; pass --include-system to append the machine's default roots")
+        }
+        bundle.text = entries.joined(separator: "\n")
+        return bundle
+    }
+
+    /// The export record of one certificate: its header and PEM block, sort key and validity window.
+    static func record(_ x: X509Certificate) -> ExportRecord {
+        let notAfter = x.notAfter
+        return ExportRecord(
+            subject: x.subject, sha256: x.sha256.hex, notBefore: x.notBefore, notAfter: notAfter,
+            entry: header(x, notAfter: notAfter) + x.pem)
     }
 
     /// The records of every certificate of `environment` at `commit`, sorted by subject then fingerprint,
@@ -78,13 +121,7 @@ package enum PEMBundleExporter {
                 records += cached
                 continue
             }
-            let fresh = try store.decode(file).map { item in
-                let x = item.certificate
-                let notAfter = x.notAfter
-                return ExportRecord(
-                    subject: x.subject, sha256: x.sha256.hex, notBefore: x.notBefore, notAfter: notAfter,
-                    entry: header(x, notAfter: notAfter) + x.pem)
-            }
+            let fresh = try store.decode(file).map { record($0.certificate) }
             cache.store(fresh, for: file.blobID)
             records += fresh
         }

@@ -68,22 +68,30 @@ public struct StoreConfig: Codable, Sendable, Equatable {
     /// TOML table would be dropped and the environment with it.
     public struct EnvironmentConfig: Codable, Sendable, Equatable {
         public var description: String?
+        /// Exports always append the machine's default bundle (`export --include-system`).
+        public var includeSystem: Bool
 
-        public init(description: String? = nil) {
+        public init(description: String? = nil, includeSystem: Bool = false) {
             self.description = description
+            self.includeSystem = includeSystem
         }
 
-        enum CodingKeys: String, CodingKey { case description }
+        enum CodingKeys: String, CodingKey {
+            case description
+            case includeSystem = "include_system"
+        }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let text = try c.decodeIfPresent(String.self, forKey: .description)
             description = text?.isEmpty == true ? nil : text
+            includeSystem = try c.decodeIfPresent(Bool.self, forKey: .includeSystem) ?? false
         }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(description ?? "", forKey: .description)
+            if includeSystem { try c.encode(true, forKey: .includeSystem) }
         }
     }
 

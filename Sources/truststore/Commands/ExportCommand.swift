@@ -27,18 +27,32 @@ struct ExportCommand: StoreCommand {
                                valueName: "time"))
     var at: String?
 
+    @Flag(help: "Append the machine's default CA bundle (Debian, Fedora, Alpine paths), without duplicates.")
+    var includeSystem = false
+
+    @Option(help: ArgumentHelp("The default bundle to append (implies --include-system).", valueName: "file"))
+    var systemBundle: String?
+
     func run(in store: TrustStore) throws(TrustStoreError) {
         let time = try Timestamp.resolve(at)
-        let bundle = try PEMBundleExporter.export(store, environment: env, at: time)
+        let cwd = ProcessEnvironment.cwd
+        let bundle = try PEMBundleExporter.export(
+            store, environment: env, at: time, includeSystem: includeSystem,
+            systemBundle: systemBundle.map { absolutePath($0, cwd: cwd) })
+        for warning in bundle.warnings { Console.error("warning: \(warning)") }
         for (entry, reason) in bundle.omitted {
             Console.error("warning: left out '\(entry.subject)' (\(entry.sha256.prefix(16))): \(reason)")
         }
         if let output {
-            let path = absolutePath(output, cwd: ProcessEnvironment.cwd)
+            let path = absolutePath(output, cwd: cwd)
             try BundleWriter.write(bundle.text, to: path, overwrite: overwrite)
-            Console.error("wrote \(bundle.certificates.count) certificates of '\(env)' to \(output)")
+            let system = bundle.systemBundle.map { ", \(bundle.systemCertificates) of them from \($0)" } ?? ""
+            Console.error("wrote \(bundle.certificates.count) certificates of '\(env)'\(system) to \(output)")
         } else {
             Console.out(bundle.text)
+            if let path = bundle.systemBundle {
+                Console.error("appended \(bundle.systemCertificates) certificates of \(path)")
+            }
         }
     }
 }

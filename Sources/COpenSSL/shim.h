@@ -43,4 +43,8 @@ static inline int ts_openssl_sk_obj_num(const STACK_OF(ASN1_OBJECT) *sk) { retur
 static inline ASN1_OBJECT *ts_openssl_sk_obj_value(const STACK_OF(ASN1_OBJECT) *sk, int i) {
     return sk_ASN1_OBJECT_value(sk, i);
 }
+/// SSL_set_tlsext_host_name is a macro over SSL_ctrl.
+static inline long ts_openssl_set_sni(SSL *ssl, const char *name) {
+    return SSL_set_tlsext_host_name(ssl, name);
+}
 #endif

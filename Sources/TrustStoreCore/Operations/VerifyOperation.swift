@@ -61,7 +61,6 @@ package struct VerifyOperation {
                      purpose: CertificatePurpose?, time: Int64) throws(TrustStoreError) -> VerifyReport
     {
         try store.requireEnvironment(environment)
-        let envCerts = try store.certificates(in: environment)
         let leafCerts = try Self.decode(leaf)
         var untrustedCerts = Array(leafCerts.dropFirst())
         var notes: [String] = []
@@ -70,12 +69,24 @@ package struct VerifyOperation {
                 + "used as untrusted intermediates")
         }
         for input in untrusted { untrustedCerts += try Self.decode(input) }
-        let target = leafCerts[0]
+        var report = try validate(environment: environment, target: leafCerts[0], untrusted: untrustedCerts,
+                                  host: host, purpose: purpose, time: time)
+        report.notes = notes
+        return report
+    }
+
+    /// Validates `target` with `untrusted` against the environment (see the type's documentation).
+    package func validate(environment: String, target: X509Certificate, untrusted untrustedCerts: [X509Certificate],
+                          host: String?, purpose: CertificatePurpose?, time: Int64) throws(TrustStoreError)
+        -> VerifyReport
+    {
+        try store.requireEnvironment(environment)
+        let envCerts = try store.certificates(in: environment)
         let effectivePurpose = purpose ?? (host == nil ? nil : .serverAuth)
         var report = VerifyReport(
             environment: environment, valid: false, at: Timestamp.format(time), host: host,
             purpose: effectivePurpose?.rawValue, path: [], errorCode: 0, errorReason: nil, errorDepth: nil,
-            message: nil, hint: nil, notes: notes)
+            message: nil, hint: nil, notes: [])
         if envCerts.isEmpty {
             throw TrustStoreError(.rejected, "environment '\(environment)' holds no certificates: nothing can be verified",
                 hint: "add its roots with 'truststore add FILE --env \(environment)'")
@@ -95,8 +106,7 @@ package struct VerifyOperation {
             report.errorCode = result.errorCode
             report.errorReason = result.errorReason
             report.errorDepth = result.errorDepth
-            (report.message, report.hint) = explain(result, environment: environment, host: host, time: time,
-                                                    chainFromEnvironment: report.path.map { $0.source == "environment" })
+            (report.message, report.hint) = explain(result, environment: environment, host: host, time: time)
         }
         return report
     }
@@ -115,8 +125,8 @@ package struct VerifyOperation {
     }
 
     /// OpenSSL's verdict turned into what happened and what to do.
-    private func explain(_ r: PathValidationResult, environment env: String, host: String?, time: Int64,
-                         chainFromEnvironment: [Bool]) -> (String, String?)
+    private func explain(_ r: PathValidationResult, environment env: String, host: String?, time: Int64)
+        -> (String, String?)
     {
         let openssl = "OpenSSL error \(r.errorCode) at depth \(r.errorDepth): \(r.errorReason)"
         let cert = r.failingCertificate?.info ?? r.chain.last?.info

@@ -19,7 +19,15 @@ struct AddCommand: StoreCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     @Argument(help: ArgumentHelp("Certificate files; '-' reads standard input.", valueName: "file"))
-    var files: [String]
+    var files: [String] = []
+
+    @Option(name: .customLong("from"), help: ArgumentHelp(
+        "Add the CA certificates this TLS server presents (never its leaf), with provenance tls://HOST:PORT.",
+        valueName: "host[:port]"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("SNI name for --from (default: its host unless an IP address).", valueName: "name"))
+    var servername: String?
 
     @Option(help: ArgumentHelp("The environment to add to.", valueName: "env"))
     var env: String
@@ -44,6 +52,12 @@ struct AddCommand: StoreCommand {
     @Flag(name: .shortAndLong, help: "Also print informational notes (normalised line endings, weak self-signatures).")
     var verbose = false
 
+    func validate() throws {
+        if files.isEmpty && server == nil {
+            throw ValidationError("give certificate files, '-' for standard input, or --from HOST[:PORT]")
+        }
+    }
+
     func run(in store: TrustStore) throws(TrustStoreError) {
         let environment = ProcessEnvironment.current
         let time = try Timestamp.resolve(at)
@@ -61,10 +75,43 @@ struct AddCommand: StoreCommand {
                 inputs.append(AddInput.file(file, path: path))
             }
         }
+        var provenance = source
+        if let server {
+            let fetched = try fetchCAs(server, store: store, time: time)
+            inputs.append(fetched.input)
+            provenance = [source, fetched.source].compactMap { $0 }.joined(separator: "; ")
+        }
         let report = try AddOperation(store: store).run(AddRequest(
-            inputs: inputs, environment: env, reason: reason, source: source, author: who, time: time,
+            inputs: inputs, environment: env, reason: reason, source: provenance, author: who, time: time,
             skipInvalid: skipInvalid))
         try render(report)
+    }
+
+    /// The CA certificates `server` presents (never the leaf at depth 0), as one PEM input named
+    /// `tls://HOST:PORT`, and the provenance text with the time of the fetch.
+    private func fetchCAs(_ server: String, store: TrustStore, time: Int64) throws(TrustStoreError)
+        -> (input: AddInput, source: String)
+    {
+        let address = try ServerAddress(parsing: server)
+        let (report, _) = try FetchOperation(store: nil).run(
+            server: address, serverName: servername, environment: nil, time: time, timeout: 10)
+        let name = "tls://\(address)"
+        let cas = report.presented.dropFirst().filter(\.isCA)
+        for skipped in report.presented.dropFirst() where !skipped.isCA {
+            Console.error("note: '\(name)': skipping '\(skipped.subject)', which the server sent but is not a CA")
+        }
+        guard !cas.isEmpty else {
+            throw TrustStoreError(.rejected, "\(name) presents only its leaf '\(report.presented[0].subject)'; "
+                + "there is no CA certificate to add", hint: "get the issuer '\(report.presented[0].issuer)' from the "
+                + "CA and add it as a file")
+        }
+        for root in cas where root.subject == root.issuer {
+            Console.error("warning: '\(name)' sent the root '\(root.subject)' (\(root.sha256.prefix(16))); check its "
+                + "fingerprint out of band before trusting it")
+        }
+        let pem = cas.map(\.pem).joined()
+        let source = "\(name) (fetched \(report.fetchedAt) from \(report.address), \(report.protocolVersion))"
+        return (AddInput(name: name, bytes: .success(Array(pem.utf8))), source)
     }
 
     private func render(_ report: AddReport) throws(TrustStoreError) {

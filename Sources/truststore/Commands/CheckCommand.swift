@@ -1,0 +1,57 @@
+import ArgumentParser
+import TrustStoreCore
+
+struct CheckCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Report the health of environments: expired, expiring, weak, unchained or related certificates.",
+        discussion: """
+            Applies the rules of 'add' to what is committed, at --at (default now): expired and not yet valid \
+            certificates, weak keys and digests, intermediates without a path to a root of their environment (errors); \
+            certificates expiring within --warn-days (warnings); roots expiring before the intermediates below them \
+            and several certificates for one subject or key (information). Exit 1 when any finding is an error, so CI \
+            and cron can use it; --format json for monitoring.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("Only this environment (default: all).", valueName: "env"))
+    var env: String?
+
+    @Option(help: ArgumentHelp("Warn about certificates expiring within this many days.", valueName: "days"))
+    var warnDays: Int = 30
+
+    @Option(help: ArgumentHelp("Check time, RFC 3339 (default: now).", valueName: "time"))
+    var at: String?
+
+    @Option(help: "Output format.")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        guard warnDays >= 0 else { throw ValidationError("--warn-days must not be negative") }
+    }
+
+    func run(in store: TrustStore) throws(TrustStoreError) {
+        let time = try Timestamp.resolve(at)
+        let envs = env.map { [$0] } ?? store.config.environmentNames
+        let report = try CheckOperation(store: store).run(environments: envs, warnDays: warnDays, time: time)
+        if format == .json {
+            Console.out(try JSONOutput.encode(report))
+        } else {
+            for name in envs {
+                let findings = report.findings.filter { $0.environment == name }
+                let count = { (s: Finding.Severity) in findings.filter { $0.severity == s }.count }
+                Console.line("\(name): \(report.certificates[name] ?? 0) certificates, \(count(.error)) errors, "
+                    + "\(count(.warning)) warnings, \(count(.info)) notes (at \(report.at))")
+                for f in findings.sorted(by: { $0.severity != $1.severity ? $0.severity > $1.severity : $0.subject < $1.subject }) {
+                    Console.line("  \(f.severity.rawValue.uppercased().padding(7)) \(f.rule.padding(19)) "
+                        + "\(f.sha256.prefix(16))  \(f.subject): \(f.message)")
+                }
+            }
+        }
+        if report.hasError {
+            let errors = report.findings.filter { $0.severity == .error }.count
+            throw TrustStoreError(.rejected, "\(errors) error finding\(errors == 1 ? "" : "s")")
+        }
+    }
+}

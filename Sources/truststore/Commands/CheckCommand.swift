@@ -27,6 +27,9 @@ struct CheckCommand: StoreCommand {
     @Option(help: "Output format.")
     var format: OutputFormat = .text
 
+    @Flag(name: .shortAndLong, help: "Also list informational findings (text format; JSON always has them).")
+    var verbose = false
+
     func validate() throws {
         guard warnDays >= 0 else { throw ValidationError("--warn-days must not be negative") }
     }
@@ -43,7 +46,7 @@ struct CheckCommand: StoreCommand {
                 let count = { (s: Finding.Severity) in findings.filter { $0.severity == s }.count }
                 Console.line("\(name): \(report.certificates[name] ?? 0) certificates, \(count(.error)) errors, "
                     + "\(count(.warning)) warnings, \(count(.info)) notes (at \(report.at))")
-                for f in findings.sorted(by: { $0.severity != $1.severity ? $0.severity > $1.severity : $0.subject < $1.subject }) {
+                for f in findings.filter({ verbose || $0.severity != .info }).sorted(by: { $0.severity != $1.severity ? $0.severity > $1.severity : $0.subject < $1.subject }) {
                     Console.line("  \(f.severity.rawValue.uppercased().padding(7)) \(f.rule.padding(19)) "
                         + "\(f.sha256.prefix(16))  \(f.subject): \(f.message)")
                 }

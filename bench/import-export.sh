@@ -111,6 +111,13 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/truststore-bench.XXXXXX")"
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# Time a private copy of the binary: a rebuild of the package while the
+# benchmark runs (other sessions, editors) must not swap it mid-measurement.
+BIN_ORIG="$BIN"
+BIN="$WORK/bin/truststore"
+mkdir -p "$WORK/bin"
+BIN_BUILT="$(date -u -r "$BIN_ORIG" +%Y-%m-%dT%H:%M:%SZ)"
+cp "$BIN_ORIG" "$BIN"
 export BENCH_BIN="$BIN" BENCH_WORK="$WORK"
 
 count_certs() { grep -c -- '-----BEGIN CERTIFICATE-----' "$1" || true; }
@@ -222,16 +229,17 @@ bench() {
         "${hf[@]}" "$(quote "$@")" >&2
     else
         local i t0 t1 times=()
-        for (( i = 0; i < warmup; i++ )); do
-            [[ -n "$prepare" ]] && bash -c "$prepare"
-            "$@" >/dev/null 2>&1
-        done
-        for (( i = 0; i < runs; i++ )); do
-            [[ -n "$prepare" ]] && bash -c "$prepare"
+        local err="$WORK/$name.stderr" rc
+        for (( i = 0; i < warmup + runs; i++ )); do
+            if [[ -n "$prepare" ]]; then bash -c "$prepare"; fi
             t0=$(date +%s%N)
-            "$@" >/dev/null 2>&1
+            rc=0; "$@" >/dev/null 2>"$err" || rc=$?
             t1=$(date +%s%N)
-            times+=("$(( t1 - t0 ))")
+            if (( rc != 0 )); then
+                cat "$err" >&2
+                die "$name failed with exit status $rc (run $(( i + 1 )), counting $warmup warmup runs)"
+            fi
+            (( i < warmup )) || times+=("$(( t1 - t0 ))")
         done
         printf '%s\n' "${times[@]}" | awk -v name="$name" '
             { t[NR] = $1 / 1e9; s += t[NR] }
@@ -302,8 +310,8 @@ pkgver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
 
 echo
 echo "truststore import/export benchmark  ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "binary:     $BIN"
-echo "            $("$BIN" --version 2>/dev/null || echo 'version ?'), sha256 $(sha256sum "$BIN" | cut -c1-16), built $(date -u -r "$BIN" +%Y-%m-%dT%H:%M:%SZ)"
+echo "binary:     $BIN_ORIG (timed as a copy)"
+echo "            version $("$BIN" --version 2>/dev/null || echo '?'), sha256 $(sha256sum "$BIN" | cut -c1-16), built $BIN_BUILT"
 echo "timer:      $( (( USE_HYPERFINE )) && hyperfine --version || echo 'bash loop, date +%s%N')"
 echo "reference:  ca-certificates $(pkgver ca-certificates), p11-kit $(pkgver p11-kit), $(openssl version | cut -d' ' -f1-2)"
 echo "add --at:   $AT"

@@ -38,7 +38,8 @@ test: deps
 
 ## bench: benchmarks against update-ca-certificates and p11-kit's trust extract (not tests).
 bench: release
-	bash bench/import-export.sh
+	TRUSTSTORE_BIN="$$($(SWIFT) build -c release --show-bin-path)/truststore" bash bench/import-export.sh
+	TRUSTSTORE_BIN="$$($(SWIFT) build -c release --show-bin-path)/truststore" bash bench/verify.sh
 
 ## install: the binary to $(PREFIX)/bin, the store template and stock hooks to $(PREFIX)/share/truststore.
 install: release

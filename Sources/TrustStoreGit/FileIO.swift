@@ -32,11 +32,12 @@ package enum FileIO {
         return out
     }
 
-    /// Writes `content` to a temporary file beside `path`, fsyncs it and renames it over `path`, so
-    /// readers see the old file or the whole new one, never a part. With `exclusive`, fails with
+    /// Writes `content` to a temporary file beside `path` and renames it over `path`, so readers see the
+    /// old file or the whole new one, never a part. With `durable`, the data is fsynced before the rename
+    /// (exports); work-tree files are not, as git does not fsync them either. With `exclusive`, fails with
     /// EEXIST when `path` exists (checked with `link`, so a concurrent creator is not overwritten).
     package static func writeAtomically(_ content: [UInt8], to path: String, mode: mode_t = 0o644,
-                                        exclusive: Bool = false) throws(GitError)
+                                        exclusive: Bool = false, durable: Bool = false) throws(GitError)
     {
         let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -53,7 +54,7 @@ package enum FileIO {
             }
             written += n
         }
-        if fsync(fd) != 0 || fchmod(fd, mode) != 0 {
+        if (durable && fsync(fd) != 0) || fchmod(fd, mode) != 0 {
             let error = posixError("fsync", temp)
             close(fd)
             unlink(temp)

@@ -346,6 +346,20 @@ package final class GitRepository {
         return out
     }
 
+    /// The paths among `paths` whose index or work-tree state differs from HEAD (`git_status_file`),
+    /// ignored files excepted: changes a commit of truststore would overwrite.
+    package func uncommittedChanges(among paths: [String]) throws(GitError) -> [String] {
+        var dirty: [String] = []
+        for path in paths {
+            var flags: UInt32 = 0
+            let rc = git_status_file(&flags, repo, path)
+            if rc == GIT_ENOTFOUND.rawValue { continue }
+            try check("git_status_file", rc)
+            if flags & ~GIT_STATUS_IGNORED.rawValue != 0 { dirty.append(path) }
+        }
+        return dirty
+    }
+
     // MARK: Writing
 
     /// Commits `changes` on top of HEAD as one commit and brings the work tree and index in line.

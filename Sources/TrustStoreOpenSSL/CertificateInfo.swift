@@ -37,9 +37,9 @@ package struct CertificateInfo: Sendable, Hashable {
     package var signatureDigest: String?
     /// Security bits of the signature as OpenSSL rates it (`X509_get_signature_info`); 0 when unknown.
     package var signatureSecurityBits: Int
-    /// Subject equals issuer (`X509_self_signed(x, 0)`: self-issued, signature not checked).
-    package var isSelfIssued: Bool
-    /// Self-issued and the self-signature verifies with its own key (`X509_self_signed(x, 1)`).
+    /// Self-signed as OpenSSL's path building decides it (`X509_self_signed(x, 0)`): issuer equals subject and
+    /// the authority key identifier, when present, names its own key. The signature itself is not checked: no
+    /// trust anchor's self-signature is relied upon (RFC 5280 §6.1), and OpenSSL 3 cannot check MD2 at all.
     package var isSelfSigned: Bool
     /// basicConstraints: true for CA:TRUE, false for CA:FALSE, nil when the extension is absent.
     package var basicConstraintsCA: Bool?
@@ -109,8 +109,7 @@ package struct CertificateInfo: Sendable, Hashable {
             signatureDigest = nil
             signatureSecurityBits = 0
         }
-        isSelfIssued = X509_self_signed(x, 0) == 1
-        isSelfSigned = isSelfIssued && cert.isSelfSigned
+        isSelfSigned = cert.isSelfSigned
         var critical: Int32 = 0
         if let raw = X509_get_ext_d2i(x, NID_basic_constraints, &critical, nil) {
             let bc = raw.assumingMemoryBound(to: BASIC_CONSTRAINTS.self)

@@ -103,11 +103,11 @@ package final class X509Certificate {
         return info
     }
 
-    /// Self-issued and the self-signature verifies with the certificate's own key
-    /// (`X509_self_signed(x, 1)`). Computed once: verifying is the costly part of reading a certificate.
+    /// Self-signed as OpenSSL's path building decides it (`X509_self_signed(x, 0)`); see
+    /// ``CertificateInfo/isSelfSigned``. Computed once.
     package var isSelfSigned: Bool {
         if let cachedSelfSigned { return cachedSelfSigned }
-        let value = X509_self_signed(pointer, 1) == 1
+        let value = X509_self_signed(pointer, 0) == 1
         ERR_clear_error()
         cachedSelfSigned = value
         return value

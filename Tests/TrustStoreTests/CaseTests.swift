@@ -509,7 +509,6 @@ extension TestStore {
     }
 
     /// Declares environment `name` with `truststore env add` (one commit) and checks it is listed.
-    /// The description is passed because `env add NAME` without one currently does not declare the environment.
     fileprivate func declare(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let before = try commitCount()
         let result = try run(["env", "add", name])

@@ -12,7 +12,7 @@ public enum BundleWriter {
                 hint: "pass --overwrite to replace it")
         }
         do {
-            try FileIO.writeAtomically(Array(text.utf8), to: path, mode: 0o644, exclusive: !overwrite)
+            try FileIO.writeAtomically(Array(text.utf8), to: path, mode: 0o644, exclusive: !overwrite, durable: true)
         } catch {
             throw TrustStoreError(.failure, "cannot write '\(path)': \(error)")
         }

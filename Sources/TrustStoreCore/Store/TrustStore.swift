@@ -192,8 +192,20 @@ public final class TrustStore {
     // MARK: Committing
 
     /// Commits `changes` as one commit with `message`, authored by `author` (committer the same).
-    /// - Throws: ``TrustStoreError`` (failure) with libgit2's message; the store is left as it was.
+    /// - Throws: ``TrustStoreError``: rejected when a path to change has uncommitted edits (staged or not),
+    ///   which the commit would overwrite; failure with libgit2's message. Either way the store is left as it was.
     package func commit(_ changes: [TreeChange], message: String, author: Author) throws(TrustStoreError) -> String {
+        let dirty: [String]
+        do {
+            dirty = try repository.uncommittedChanges(among: changes.map(\.path))
+        } catch {
+            throw TrustStoreError(.failure, "cannot read the status of the work tree: \(error)")
+        }
+        if !dirty.isEmpty {
+            throw TrustStoreError(.rejected, "uncommitted changes to " + dirty.map { "'\($0)'" }.joined(separator: ", ")
+                + " would be overwritten; the store is unchanged",
+                hint: "commit them with git, or discard them (git checkout -- PATH), then run the command again")
+        }
         let now = Timestamp.now()
         let sig = GitSignature(
             name: author.name, email: author.email, time: now, offsetMinutes: Timestamp.localOffsetMinutes(at: now))

@@ -36,7 +36,7 @@ package struct CAConstraintRule: CertificateRule {
             return [Finding(.error, "ca-constraints",
                 "not a CA certificate: basicConstraints CA:FALSE (end-entity certificate); a trust store holds "
                     + "CA certificates only")]
-        case nil where info.version == 1 && info.isSelfIssued:
+        case nil where info.version == 1 && info.isSelfSigned:
             if !context.policy.allowX509V1Roots {
                 return [Finding(.error, "ca-constraints",
                     "X.509 v1 root refused by policy allow_x509_v1_roots = false")]

@@ -38,7 +38,7 @@ package struct ChainRule {
                         + "pathLenConstraint \(limit), which allows \(limit) CA certificate\(limit == 1 ? "" : "s") "
                         + "below it and this path has \(casBelow) (OpenSSL: path length constraint exceeded)")]
             }
-            if !info.isSelfIssued { casBelow += 1 }
+            if !info.isSelfSigned { casBelow += 1 }
         }
         return []
     }

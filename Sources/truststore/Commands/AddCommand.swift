@@ -56,6 +56,9 @@ struct AddCommand: StoreCommand {
         if files.isEmpty && server == nil {
             throw ValidationError("give certificate files, '-' for standard input, or --from HOST[:PORT]")
         }
+        if let reason, reason.allSatisfy(\.isWhitespace) {
+            throw ValidationError("--reason must not be empty; leave it out when there is none")
+        }
     }
 
     func run(in store: TrustStore) throws(TrustStoreError) {

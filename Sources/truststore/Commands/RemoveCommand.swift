@@ -31,6 +31,10 @@ struct RemoveCommand: StoreCommand {
     @Option(help: ArgumentHelp("Validation time for the path check, RFC 3339 (default: now).", valueName: "time"))
     var at: String?
 
+    func validate() throws {
+        if reason.allSatisfy(\.isWhitespace) { throw ValidationError("--reason must say why the trust is withdrawn") }
+    }
+
     func run(in store: TrustStore) throws(TrustStoreError) {
         let time = try Timestamp.resolve(at)
         let who = try Author.resolve(explicit: author, environment: ProcessEnvironment.current, repository: store.repository)

@@ -134,8 +134,12 @@ package struct VerifyOperation {
         switch r.errorCode {
         case 20, 2:  // unable to get (local) issuer certificate
             let issuer = cert?.issuer ?? "unknown"
-            var hint = "pass the intermediate with --untrusted FILE, or add it to the environment: "
-                + "truststore add FILE --env \(env) --reason …"
+            var hint = r.errorDepth == 0
+                ? "pass the intermediate with --untrusted FILE, or add it to the environment: "
+                    + "truststore add FILE --env \(env) --reason …; if '\(issuer)' is a root, add it, or export with "
+                    + "--include-system when it is a public root the system trusts"
+                : "if the root '\(issuer)' should be trusted, add it: truststore add FILE --env \(env) --reason …, "
+                    + "or export with --include-system when it is a public root the system trusts"
             if let url = cert?.caIssuersURLs.first { hint += "; the certificate names its issuer's URL: \(url)" }
             if r.errorDepth > 0 {
                 return ("the path ends at \(name), whose issuer '\(issuer)' is not trusted by '\(env)' and was not "
@@ -169,12 +173,16 @@ package struct VerifyOperation {
             return ("'\(host ?? "")' does not match the certificate '\(leaf?.subject ?? "")': it holds \(names) "
                 + "(\(openssl))", "connect with a name the certificate holds, or have it reissued with that name")
         case 26:
-            return ("\(name) is not valid for this purpose (extended key usage) (\(openssl))", nil)
+            return ("\(name) is not valid for this purpose (extended key usage) (\(openssl))",
+                "check --purpose: a server certificate needs serverAuth, a client certificate clientAuth, in its "
+                    + "extended key usage and in that of its issuers")
         case 25:
             let limit = cert?.pathLength.map { " (pathLenConstraint \($0))" } ?? ""
-            return ("path length constraint exceeded at \(name)\(limit) (\(openssl))", nil)
+            return ("path length constraint exceeded at \(name)\(limit) (\(openssl))",
+                "this CA may not have as many intermediates below it; the intermediate must be issued elsewhere")
         case 7:
-            return ("the signature of \(name) does not verify under its issuer '\(cert?.issuer ?? "")' (\(openssl))", nil)
+            return ("the signature of \(name) does not verify under its issuer '\(cert?.issuer ?? "")' (\(openssl))",
+                "the certificate or its issuer is corrupt or not the one it names; get both again from the CA")
         case 66, 67:
             let key = cert.map { " (\($0.keyDescription))" } ?? ""
             return ("the key of \(name)\(key) is too weak for OpenSSL security level "
@@ -182,9 +190,11 @@ package struct VerifyOperation {
                 + "stronger key (RSA ≥ 2048 bits or EC ≥ 256)")
         case 68:
             return ("\(name) is signed with a digest too weak for OpenSSL security level "
-                + "\(store.config.policy.securityLevel), \(cert?.signatureAlgorithm ?? "") (\(openssl))", nil)
+                + "\(store.config.policy.securityLevel), \(cert?.signatureAlgorithm ?? "") (\(openssl))",
+                "the certificate must be reissued with a SHA-256 (or stronger) signature")
         case 79, 24:
-            return ("\(name) is used as a CA but is not a valid CA certificate (\(openssl))", nil)
+            return ("\(name) is used as a CA but is not a valid CA certificate (\(openssl))",
+                "a CA certificate needs basicConstraints CA:TRUE")
         default:
             return ("path validation failed at \(name) (\(openssl))", nil)
         }

@@ -44,8 +44,9 @@ struct CheckCommand: StoreCommand {
             for name in envs {
                 let findings = report.findings.filter { $0.environment == name }
                 let count = { (s: Finding.Severity) in findings.filter { $0.severity == s }.count }
-                Console.line("\(name): \(report.certificates[name] ?? 0) certificates, \(count(.error)) errors, "
-                    + "\(count(.warning)) warnings, \(count(.info)) notes (at \(report.at))")
+                func n(_ value: Int, _ word: String) -> String { "\(value) \(word)\(value == 1 ? "" : "s")" }
+                Console.line("\(name): \(n(report.certificates[name] ?? 0, "certificate")), \(n(count(.error), "error")), "
+                    + "\(n(count(.warning), "warning")), \(n(count(.info), "note")) (at \(report.at))")
                 for f in findings.filter({ verbose || $0.severity != .info }).sorted(by: { $0.severity != $1.severity ? $0.severity > $1.severity : $0.subject < $1.subject }) {
                     Console.line("  \(f.severity.rawValue.uppercased().padding(7)) \(f.rule.padding(19)) "
                         + "\(f.sha256.prefix(16))  \(f.subject): \(f.message)")

@@ -262,3 +262,68 @@ func fingerprint(ofFile path: String, inform: String = "PEM") throws -> String {
         cwd: "/", environment: ProcessInfo.processInfo.environment)
     return r.stdout.split(separator: "=").last.map { $0.filter { $0.isHexDigit }.lowercased() } ?? ""
 }
+
+// MARK: - Helpers of the verify, check and end-to-end tests
+
+extension TestStore {
+    /// Copies `file` into `stores/<env>/` and commits it with the git CLI alone, as a user bypassing truststore
+    /// would (`git add` + `git commit -c user.name=x -c user.email=y`); the way to get a certificate that `add`
+    /// refuses (a weak key, a SHA-1 signature) into an environment, since there is no override flag.
+    func commitWithPlainGit(_ file: String, env: String, message: String = "plain git commit",
+                            sourceLocation: SourceLocation = #_sourceLocation) throws
+    {
+        let name = URL(fileURLWithPath: file).lastPathComponent
+        let destination = "\(root)/stores/\(env)/\(name)"
+        try FileManager.default.copyItem(atPath: file, toPath: destination)
+        let add = try git(["add", "stores/\(env)/\(name)"])
+        try #require(add.status == 0, "git add failed: \(add)", sourceLocation: sourceLocation)
+        let commit = try git(["-c", "user.name=x", "-c", "user.email=y", "commit", "-q", "-m", message])
+        try #require(commit.status == 0, "git commit failed: \(commit)", sourceLocation: sourceLocation)
+    }
+}
+
+/// One depth line of a `truststore verify` path:
+/// `  depth N  <first 16 hex of the SHA-256>  expires <date>  <subject>  [leaf|untrusted|environment]`.
+struct VerifiedPathLine: Equatable, CustomStringConvertible {
+    var depth: Int
+    var fingerprint: String
+    var expires: String
+    var subject: String
+    var source: String
+
+    var description: String { "depth \(depth)  \(fingerprint)  expires \(expires)  \(subject)  [\(source)]" }
+}
+
+/// The depth lines of a `truststore verify` output (text format), in order.
+func verifiedPath(_ output: String) -> [VerifiedPathLine] {
+    output.split(separator: "\n").compactMap { line -> VerifiedPathLine? in
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("depth ") else { return nil }
+        let fields = trimmed.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard fields.count == 5, let depth = Int(fields[0].dropFirst("depth ".count)),
+              fields[2].hasPrefix("expires "), fields[4].hasPrefix("["), fields[4].hasSuffix("]")
+        else { return nil }
+        return VerifiedPathLine(
+            depth: depth, fingerprint: fields[1], expires: String(fields[2].dropFirst("expires ".count)),
+            subject: fields[3], source: String(fields[4].dropFirst().dropLast()))
+    }
+}
+
+/// The subject or issuer (`field`) of the first certificate of a PEM file, in RFC 2253 form as
+/// `openssl x509 -nameopt RFC2253` prints it (most significant last: `CN=…,O=…`).
+func distinguishedName(ofFile path: String, _ field: String = "subject") throws -> String {
+    let r = try Run.program(
+        Run.which("openssl") ?? "/usr/bin/openssl", ["x509", "-in", path, "-noout", "-\(field)", "-nameopt", "RFC2253"],
+        cwd: "/", environment: ProcessInfo.processInfo.environment)
+    guard r.status == 0, let equals = r.stdout.firstIndex(of: "=") else {
+        throw TestFailure("openssl x509 -\(field) failed for \(path): \(r)")
+    }
+    return r.stdout[r.stdout.index(after: equals)...].trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// Parses a JSON object printed by a command (`--format json`).
+func jsonObject(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    return try #require(value as? [String: Any], "not a JSON object: \(text)", sourceLocation: sourceLocation)
+}

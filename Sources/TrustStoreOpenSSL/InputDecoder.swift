@@ -181,15 +181,9 @@ package enum InputDecoder {
             throw .noCertificate(hint: "PKCS #7 structure carries no certificates; enveloped or signed data "
                 + "without certificates cannot be imported")
         }
-        var out: [DecodedCertificate] = []
-        for i in 0..<ts_openssl_sk_x509_num(stack) {
-            guard let x = ts_openssl_sk_x509_value(stack, i) else { continue }
-            X509_up_ref(x)
-            out.append(DecodedCertificate(
-                certificate: X509Certificate(owning: x), position: position + out.count, label: "PKCS7",
-                auxiliaryTrust: nil))
+        return X509Certificate.array(from: stack).enumerated().map { offset, cert in
+            DecodedCertificate(certificate: cert, position: position + offset, label: "PKCS7", auxiliaryTrust: nil)
         }
-        return out
     }
 
     // MARK: PEM

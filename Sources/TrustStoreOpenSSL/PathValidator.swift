@@ -77,16 +77,9 @@ package enum PathValidator {
         }
         let rc = X509_verify_cert(ctx)
         let code = Int(X509_STORE_CTX_get_error(ctx))
-        var chain: [X509Certificate] = []
-        if let sk = X509_STORE_CTX_get1_chain(ctx) {
-            for i in 0..<ts_openssl_sk_x509_num(sk) {
-                if let x = ts_openssl_sk_x509_value(sk, i) {
-                    X509_up_ref(x)
-                    chain.append(X509Certificate(owning: x))
-                }
-            }
-            ts_openssl_sk_x509_pop_free(sk)
-        }
+        let owned = X509_STORE_CTX_get1_chain(ctx)
+        let chain = X509Certificate.array(from: owned)
+        if let owned { ts_openssl_sk_x509_pop_free(owned) }
         var failing: X509Certificate?
         if rc != 1, let current = X509_STORE_CTX_get_current_cert(ctx) {
             X509_up_ref(current)

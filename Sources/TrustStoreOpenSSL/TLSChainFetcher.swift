@@ -50,15 +50,7 @@ package enum TLSChainFetcher {
             let reasons = OpenSSLError.drain("SSL_connect", fallback: "the server closed the connection").reasons
             throw FetchError(description: "TLS handshake with \(address) failed: \(reasons.joined(separator: "; "))")
         }
-        var certificates: [X509Certificate] = []
-        if let stack = SSL_get_peer_cert_chain(ssl) {
-            for i in 0..<ts_openssl_sk_x509_num(stack) {
-                if let x = ts_openssl_sk_x509_value(stack, i) {
-                    X509_up_ref(x)
-                    certificates.append(X509Certificate(owning: x))
-                }
-            }
-        }
+        let certificates = X509Certificate.array(from: SSL_get_peer_cert_chain(ssl))  // the stack is borrowed
         let version = SSL_get_version(ssl).map { String(cString: $0) } ?? "unknown"
         SSL_shutdown(ssl)
         ERR_clear_error()

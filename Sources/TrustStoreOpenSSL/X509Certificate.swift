@@ -15,6 +15,20 @@ package final class X509Certificate {
 
     deinit { X509_free(pointer) }
 
+    /// The certificates of an OpenSSL `STACK_OF(X509)`, each with its own reference (`X509_up_ref`); the
+    /// stack itself stays the caller's.
+    static func array(from stack: OpaquePointer?) -> [X509Certificate] {
+        guard let stack else { return [] }
+        var out: [X509Certificate] = []
+        for i in 0..<ts_openssl_sk_x509_num(stack) {
+            if let x = ts_openssl_sk_x509_value(stack, i) {
+                X509_up_ref(x)
+                out.append(X509Certificate(owning: x))
+            }
+        }
+        return out
+    }
+
     /// Parses one DER-encoded certificate (`d2i_X509`); the whole buffer must be consumed.
     /// - Throws: ``OpenSSLError`` naming the OpenSSL reason when the bytes are not exactly one certificate.
     package convenience init(der: [UInt8]) throws(OpenSSLError) {

@@ -484,14 +484,7 @@ private struct CaseFixture {
 
     init(_ folder: String) throws {
         self.folder = folder
-        let text = try String(contentsOfFile: Paths.cases(folder + "/certs.txt"), encoding: .utf8)
-        var map: [String: String] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            let fields = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard fields.count == 7 else { continue }
-            map[fields[0]] = fields[6].replacingOccurrences(of: ":", with: "").lowercased()
-        }
-        fingerprints = map
+        fingerprints = try caseFingerprints(folder)
     }
 
     func path(_ file: String) -> String { Paths.cases(folder + "/" + file) }

@@ -393,17 +393,6 @@ extension TestStore {
     }
 }
 
-/// role → SHA-256 (lowercase hex) from a case's `certs.txt`.
-private func caseFingerprints(_ folder: String) throws -> [String: String] {
-    let text = try String(contentsOfFile: Paths.cases(folder + "/certs.txt"), encoding: .utf8)
-    var map: [String: String] = [:]
-    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-        let fields = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard fields.count == 7 else { continue }
-        map[fields[0]] = fields[6].replacingOccurrences(of: ":", with: "").lowercased()
-    }
-    return map
-}
 
 /// The 16-hex prefix `verify` prints.
 private func fp16(_ fingerprint: String?) -> String { String((fingerprint ?? "missing").prefix(16)) }

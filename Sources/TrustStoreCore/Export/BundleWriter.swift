@@ -1,4 +1,4 @@
-package import TrustStoreGit
+internal import TrustStoreGit
 
 /// Writes an export to a file atomically: the whole bundle or nothing, never a partial file.
 public enum BundleWriter {

@@ -1,4 +1,4 @@
-package import TrustStoreGit
+internal import TrustStoreGit
 
 /// One certificate as an export needs it: the sort key, the validity window and the rendered entry.
 package struct ExportRecord: Sendable, Equatable {

@@ -1,4 +1,4 @@
-package import TrustStoreOpenSSL
+internal import TrustStoreOpenSSL
 
 /// One certificate written to a bundle.
 public struct BundleEntry: Sendable, Codable, Hashable {

@@ -1,5 +1,5 @@
-package import TrustStoreGit
-package import TrustStoreOpenSSL
+internal import TrustStoreGit
+internal import TrustStoreOpenSSL
 
 /// The machine's default CA bundle: what TLS clients trust when they are not given a bundle.
 package struct SystemBundle {

@@ -1,4 +1,4 @@
-package import TrustStoreOpenSSL
+internal import TrustStoreOpenSSL
 
 /// Everything `truststore show` prints about one certificate: its fields, where it is trusted at HEAD, and
 /// the history of its trust (from ``HistoryReader``).

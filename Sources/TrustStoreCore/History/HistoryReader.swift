@@ -1,5 +1,5 @@
-package import TrustStoreGit
-package import TrustStoreOpenSSL
+internal import TrustStoreGit
+internal import TrustStoreOpenSSL
 
 /// Reads a store's history in certificate terms. Changes come from the trees of the commits (each commit
 /// against its first parent, `git_diff_tree_to_tree`), so commits made with plain git, merges and reverts

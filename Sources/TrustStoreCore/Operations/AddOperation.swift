@@ -1,5 +1,5 @@
-package import TrustStoreGit
-package import TrustStoreOpenSSL
+internal import TrustStoreGit
+internal import TrustStoreOpenSSL
 
 /// One input of `add`: a name for messages and provenance, and its bytes (or why it could not be read).
 public struct AddInput: Sendable {

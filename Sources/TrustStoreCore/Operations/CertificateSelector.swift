@@ -1,5 +1,5 @@
-package import TrustStoreGit
-package import TrustStoreOpenSSL
+internal import TrustStoreGit
+internal import TrustStoreOpenSSL
 
 /// Resolves a `CERT` argument: a SHA-256 fingerprint (64 hex digits, colons and case ignored), a
 /// unique prefix of one (at least 6 hex digits), or a file holding the certificate(s) in any format

@@ -1,4 +1,4 @@
-package import TrustStoreOpenSSL
+internal import TrustStoreOpenSSL
 
 /// One finding of `truststore check` about one certificate of one environment.
 public struct CheckFinding: Sendable, Codable, Hashable {

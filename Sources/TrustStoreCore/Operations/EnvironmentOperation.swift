@@ -1,4 +1,4 @@
-package import TrustStoreGit
+internal import TrustStoreGit
 
 /// `truststore env list|add|remove`: environments are declared in `truststore.toml` and each has a folder
 /// `stores/<name>/`; declaring or removing one is a commit.

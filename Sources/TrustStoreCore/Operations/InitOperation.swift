@@ -1,4 +1,4 @@
-package import TrustStoreGit
+internal import TrustStoreGit
 
 /// `truststore init`: a new store with its configuration, one folder per environment and the stock hooks,
 /// as the first commit.

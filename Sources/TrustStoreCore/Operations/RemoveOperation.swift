@@ -1,4 +1,4 @@
-package import TrustStoreGit
+internal import TrustStoreGit
 
 /// The outcome of `truststore remove`.
 public struct RemoveReport: Sendable {

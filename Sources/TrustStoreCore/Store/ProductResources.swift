@@ -1,4 +1,4 @@
-package import TrustStoreGit
+internal import TrustStoreGit
 
 /// The product's own files that `init` copies into a new store: the store template
 /// (`stores/template/`) and the stock hooks (`hooks/`).

@@ -327,3 +327,16 @@ func jsonObject(_ text: String, sourceLocation: SourceLocation = #_sourceLocatio
     let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
     return try #require(value as? [String: Any], "not a JSON object: \(text)", sourceLocation: sourceLocation)
 }
+
+/// role → SHA-256 (lowercase hex, no colons) from a case's `certs.txt`
+/// (`role | subject | issuer | notBefore | notAfter | serial | SHA-256`).
+func caseFingerprints(_ folder: String) throws -> [String: String] {
+    let text = try String(contentsOfFile: Paths.cases(folder + "/certs.txt"), encoding: .utf8)
+    var map: [String: String] = [:]
+    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+        let fields = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard fields.count == 7 else { continue }
+        map[fields[0]] = fields[6].replacingOccurrences(of: ":", with: "").lowercased()
+    }
+    return map
+}

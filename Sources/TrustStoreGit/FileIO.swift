@@ -71,6 +71,25 @@ package enum FileIO {
         }
     }
 
+    /// Creates `path` with `content`; fails with EEXIST when it exists (`O_CREAT | O_EXCL`).
+    package static func create(_ content: [UInt8], at path: String, mode: mode_t = 0o644) throws(GitError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        if fd < 0 { throw posixError("open", path) }
+        defer { close(fd) }
+        var written = 0
+        while written < content.count {
+            let n = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, content.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let error = posixError("write", path)
+                unlink(path)
+                throw error
+            }
+            written += n
+        }
+        if fchmod(fd, mode) != 0 { throw posixError("fchmod", path) }
+    }
+
     /// Creates the directories above `path` as `mkdir -p` would.
     package static func makeDirectories(parentOf path: String) throws(GitError) {
         guard let slash = path.lastIndex(of: "/") else { return }

@@ -346,16 +346,34 @@ package final class GitRepository {
         return out
     }
 
-    /// The paths among `paths` whose index or work-tree state differs from HEAD (`git_status_file`),
-    /// ignored files excepted: changes a commit of truststore would overwrite.
+    /// The paths among `paths` whose index or work-tree state differs from HEAD, ignored files excepted:
+    /// changes a commit of truststore would overwrite. One `git_status_list_new` limited to exactly those
+    /// paths (`GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH`), untracked files included.
     package func uncommittedChanges(among paths: [String]) throws(GitError) -> [String] {
+        guard !paths.isEmpty else { return [] }
+        var opts = git_status_options()
+        git_status_options_init(&opts, UInt32(GIT_STATUS_OPTIONS_VERSION))
+        opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue
+            | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
+        var pointers: [UnsafeMutablePointer<CChar>?] = paths.map { strdup($0) }
+        defer { pointers.forEach { free($0) } }
+        var list: OpaquePointer?
+        let rc = pointers.withUnsafeMutableBufferPointer { buf in
+            opts.pathspec = git_strarray(strings: buf.baseAddress, count: buf.count)
+            return git_status_list_new(&list, repo, &opts)
+        }
+        try check("git_status_list_new", rc)
+        defer { git_status_list_free(list) }
         var dirty: [String] = []
-        for path in paths {
-            var flags: UInt32 = 0
-            let rc = git_status_file(&flags, repo, path)
-            if rc == GIT_ENOTFOUND.rawValue { continue }
-            try check("git_status_file", rc)
-            if flags & ~GIT_STATUS_IGNORED.rawValue != 0 { dirty.append(path) }
+        for i in 0..<git_status_list_entrycount(list) {
+            guard let entry = git_status_byindex(list, i)?.pointee,
+                  entry.status.rawValue & ~GIT_STATUS_IGNORED.rawValue != 0
+            else { continue }
+            let delta = entry.index_to_workdir ?? entry.head_to_index
+            if let path = delta?.pointee.new_file.path ?? delta?.pointee.old_file.path {
+                dirty.append(String(cString: path))
+            }
         }
         return dirty
     }
@@ -382,6 +400,7 @@ package final class GitRepository {
         defer { if baseline != nil { git_tree_free(baseline) } }
 
         var updates: [git_tree_update] = []
+        var blobs: [String: git_oid] = [:]
         var paths: [UnsafeMutablePointer<CChar>] = []
         defer { paths.forEach { free($0) } }
         for change in changes {
@@ -396,6 +415,7 @@ package final class GitRepository {
                     content.withUnsafeBytes { git_blob_create_from_buffer(&oid, repo, $0.baseAddress, $0.count) })
                 update.action = GIT_TREE_UPDATE_UPSERT
                 update.id = oid
+                blobs[change.path] = oid
                 update.filemode = executable ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB
             case .remove:
                 update.action = GIT_TREE_UPDATE_REMOVE
@@ -449,7 +469,7 @@ package final class GitRepository {
             saved.restore()
             throw error
         }
-        try refreshIndex(changes)
+        try refreshIndex(changes, blobs: blobs)
         return commitID.hex
     }
 
@@ -459,7 +479,13 @@ package final class GitRepository {
             switch change {
             case .write(_, let content, let executable):
                 try FileIO.makeDirectories(parentOf: full)
-                try FileIO.writeAtomically(content, to: full, mode: executable ? 0o755 : 0o644)
+                // A file that did not exist is created in place (exclusively); an existing one is replaced
+                // through a temporary file and a rename. Either way a failure is undone from the backup.
+                if FileIO.exists(full) {
+                    try FileIO.writeAtomically(content, to: full, mode: executable ? 0o755 : 0o644)
+                } else {
+                    try FileIO.create(content, at: full, mode: executable ? 0o755 : 0o644)
+                }
             case .remove:
                 if unlink(full) != 0 && errno != ENOENT {
                     throw GitError(function: "unlink", code: -1, message: "cannot remove '\(full)': "
@@ -469,15 +495,39 @@ package final class GitRepository {
         }
     }
 
-    private func refreshIndex(_ changes: [TreeChange]) throws(GitError) {
+    /// Brings the index entries of the changed paths in line with the new commit: an entry with the blob id
+    /// already written and the file's stat data (`git_index_add`, as `git update-index` records them, so
+    /// `git status` sees the file clean without hashing it again), or the entry removed.
+    private func refreshIndex(_ changes: [TreeChange], blobs: [String: git_oid]) throws(GitError) {
         var index: OpaquePointer?
         try check("git_repository_index", git_repository_index(&index, repo))
         defer { git_index_free(index) }
         try check("git_index_read", git_index_read(index, 0))
         for change in changes {
             switch change {
-            case .write(let path, _, _):
-                try check("git_index_add_bypath", git_index_add_bypath(index, path))
+            case .write(let path, _, let executable):
+                var st = stat()
+                guard let oid = blobs[path], stat(workdir + path, &st) == 0 else {
+                    try check("git_index_add_bypath", git_index_add_bypath(index, path))
+                    continue
+                }
+                var entry = git_index_entry()
+                entry.ctime = git_index_time(seconds: Int32(truncatingIfNeeded: st.st_ctim.tv_sec),
+                                             nanoseconds: UInt32(truncatingIfNeeded: st.st_ctim.tv_nsec))
+                entry.mtime = git_index_time(seconds: Int32(truncatingIfNeeded: st.st_mtim.tv_sec),
+                                             nanoseconds: UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec))
+                entry.dev = UInt32(truncatingIfNeeded: st.st_dev)
+                entry.ino = UInt32(truncatingIfNeeded: st.st_ino)
+                entry.mode = executable ? GIT_FILEMODE_BLOB_EXECUTABLE.rawValue : GIT_FILEMODE_BLOB.rawValue
+                entry.uid = st.st_uid
+                entry.gid = st.st_gid
+                entry.file_size = UInt32(truncatingIfNeeded: st.st_size)
+                entry.id = oid
+                let rc = path.withCString { cPath in
+                    entry.path = cPath
+                    return git_index_add(index, &entry)
+                }
+                try check("git_index_add", rc)
             case .remove(let path):
                 let rc = git_index_remove_bypath(index, path)
                 if rc != GIT_ENOTFOUND.rawValue { try check("git_index_remove_bypath", rc) }

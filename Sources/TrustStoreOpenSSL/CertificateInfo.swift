@@ -65,16 +65,12 @@ package struct CertificateInfo: Sendable, Hashable {
     }
 
     /// The value of the subject's first CN, else the whole subject.
-    package var commonName: String {
-        for part in subject.splitRDNs() where part.hasPrefix("CN=") {
-            return String(part.dropFirst(3))
-        }
-        return subject
-    }
+    package var commonName: String
 
     init(reading cert: X509Certificate) {
         let x = cert.pointer
         subject = cert.subject
+        commonName = subject.splitRDNs().first { $0.hasPrefix("CN=") }.map { String($0.dropFirst(3)) } ?? subject
         issuer = cert.issuer
         (serialHex, serialIsNegative) = serialString(X509_get0_serialNumber(x))
         version = Int(X509_get_version(x)) + 1

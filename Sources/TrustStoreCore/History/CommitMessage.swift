@@ -106,7 +106,8 @@ package enum CommitMessage {
     }
 
     static func oneLine(_ text: String) -> String {
-        String(text.map { $0.isNewline ? " " : $0 }).trimmingCharacters(in: " ")
+        let flat = text.contains(where: \.isNewline) ? String(text.map { $0.isNewline ? " " : $0 }) : text
+        return flat.first == " " || flat.last == " " ? flat.trimmingCharacters(in: " ") : flat
     }
 }
 

@@ -148,6 +148,40 @@ package final class GitRepository {
         return git_object_id(commit)!.pointee.hex
     }
 
+    /// The committer time of a commit, seconds since the epoch (UTC).
+    package func commitTime(_ commitID: String) throws(GitError) -> Int64 {
+        var oid = git_oid()
+        try check("git_oid_fromstr", git_oid_fromstr(&oid, commitID))
+        var commit: OpaquePointer?
+        try check("git_commit_lookup", git_commit_lookup(&commit, repo, &oid))
+        defer { git_commit_free(commit) }
+        return Int64(git_commit_time(commit))
+    }
+
+    /// The newest commit on HEAD's first-parent line whose committer time is at or before `time`
+    /// (seconds since the epoch), or nil when HEAD is unborn or every commit is newer.
+    package func lastCommit(atOrBefore time: Int64) throws(GitError) -> String? {
+        guard let head = try headCommitID() else { return nil }
+        var oid = git_oid()
+        try check("git_oid_fromstr", git_oid_fromstr(&oid, head))
+        var commit: OpaquePointer?
+        try check("git_commit_lookup", git_commit_lookup(&commit, repo, &oid))
+        while let current = commit {
+            if Int64(git_commit_time(current)) <= time {
+                let id = git_commit_id(current)!.pointee.hex
+                git_commit_free(current)
+                return id
+            }
+            var parent: OpaquePointer?
+            let rc = git_commit_parentcount(current) > 0 ? git_commit_parent(&parent, current, 0) : GIT_ENOTFOUND.rawValue
+            git_commit_free(current)
+            if rc == GIT_ENOTFOUND.rawValue { return nil }
+            try check("git_commit_parent", rc)
+            commit = parent
+        }
+        return nil
+    }
+
     /// Every file of `commitID`'s tree whose path starts with `prefix`, in path order, with its content
     /// unless `readContent` is false (then `content` is empty and only paths and blob ids are read).
     package func files(at commitID: String, under prefix: String, readContent: Bool = true) throws(GitError)
@@ -252,13 +286,20 @@ package final class GitRepository {
 
     /// Commits reachable from HEAD, newest first (`git_revwalk`, topological and time order), each with
     /// its trailers and its file differences against its first parent under `prefix`.
-    package func log(under prefix: String) throws(GitError) -> [CommitRecord] {
+    /// With `excluding`, commits reachable from that commit are left out (`git_revwalk_hide`), as in
+    /// `git log EXCLUDING..HEAD`.
+    package func log(under prefix: String, excluding: String? = nil) throws(GitError) -> [CommitRecord] {
         guard try headCommitID() != nil else { return [] }
         var walk: OpaquePointer?
         try check("git_revwalk_new", git_revwalk_new(&walk, repo))
         defer { git_revwalk_free(walk) }
         git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
         try check("git_revwalk_push_head", git_revwalk_push_head(walk))
+        if let excluding {
+            var hidden = git_oid()
+            try check("git_oid_fromstr", git_oid_fromstr(&hidden, excluding))
+            try check("git_revwalk_hide", git_revwalk_hide(walk, &hidden))
+        }
         var records: [CommitRecord] = []
         var oid = git_oid()
         while true {
@@ -268,6 +309,13 @@ package final class GitRepository {
             records.append(try record(oid, prefix: prefix))
         }
         return records
+    }
+
+    /// One commit, with its differences against its first parent under `prefix`.
+    package func commitRecord(_ commitID: String, under prefix: String) throws(GitError) -> CommitRecord {
+        var oid = git_oid()
+        try check("git_oid_fromstr", git_oid_fromstr(&oid, commitID))
+        return try record(oid, prefix: prefix)
     }
 
     private func record(_ oid: git_oid, prefix: String) throws(GitError) -> CommitRecord {
@@ -376,6 +424,61 @@ package final class GitRepository {
             }
         }
         return dirty
+    }
+
+    // MARK: Tags
+
+    /// An annotated tag as read back.
+    package struct Tag: Sendable {
+        package var name: String
+        /// The commit it points at (hex).
+        package var target: String
+        package var tagger: GitSignature?
+        package var message: String
+    }
+
+    /// The tags whose names match `pattern` (`git_tag_list_match`, fnmatch), peeled to their commits.
+    package func tags(matching pattern: String) throws(GitError) -> [Tag] {
+        var names = git_strarray()
+        try check("git_tag_list_match", git_tag_list_match(&names, pattern, repo))
+        defer { git_strarray_dispose(&names) }
+        var out: [Tag] = []
+        for i in 0..<names.count {
+            guard let cName = names.strings[i] else { continue }
+            let name = String(cString: cName)
+            var obj: OpaquePointer?
+            guard git_revparse_single(&obj, repo, "refs/tags/" + name) == 0 else { continue }
+            defer { git_object_free(obj) }
+            var tagger: GitSignature?
+            var message = ""
+            if git_object_type(obj) == GIT_OBJECT_TAG {
+                tagger = git_tag_tagger(obj).map { signature($0) }
+                message = git_tag_message(obj).map { String(cString: $0) } ?? ""
+            }
+            var commit: OpaquePointer?
+            guard git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0 else { continue }
+            defer { git_object_free(commit) }
+            out.append(Tag(name: name, target: git_object_id(commit)!.pointee.hex, tagger: tagger, message: message))
+        }
+        return out
+    }
+
+    /// Creates the annotated tag `name` on `commitID` (`git_tag_create`, never replacing an existing tag).
+    package func createTag(_ name: String, on commitID: String, tagger: GitSignature, message: String)
+        throws(GitError) -> String
+    {
+        var oid = git_oid()
+        try check("git_oid_fromstr", git_oid_fromstr(&oid, commitID))
+        var target: OpaquePointer?
+        try check("git_object_lookup", git_object_lookup(&target, repo, &oid, GIT_OBJECT_COMMIT))
+        defer { git_object_free(target) }
+        var sig: UnsafeMutablePointer<git_signature>?
+        try check("git_signature_new", git_signature_new(&sig, tagger.name, tagger.email, git_time_t(tagger.time),
+                                                         Int32(tagger.offsetMinutes)))
+        defer { git_signature_free(sig) }
+        var tagID = git_oid()
+        try check("git_tag_create", git_tag_create(&tagID, repo, name, target, sig, message, 0))
+        return tagID.hex
     }
 
     // MARK: Writing

@@ -17,7 +17,7 @@ struct Tool: ParsableCommand {
         version: version,
         subcommands: [
             InitCommand.self, AddCommand.self, RemoveCommand.self, ListCommand.self, ShowCommand.self,
-            LogCommand.self, ExportCommand.self, VerifyCommand.self, CheckCommand.self, FetchCommand.self, EnvCommand.self,
+            LogCommand.self, DiffCommand.self, BlameCommand.self, ExportCommand.self, VerifyCommand.self, CheckCommand.self, FetchCommand.self, ReleaseCommand.self, EnvCommand.self,
         ]
     )
 }

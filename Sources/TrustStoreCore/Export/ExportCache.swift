@@ -9,6 +9,8 @@ package struct ExportRecord: Sendable, Equatable {
     package var notBefore: Int64
     /// Seconds since the epoch (UTC).
     package var notAfter: Int64
+    /// Root or intermediate, as ``StoredCertificate/kind`` decides it.
+    package var kind: CertificateKind
     /// Comment header and PEM block, as written to the bundle.
     package var entry: String
 }
@@ -21,10 +23,11 @@ package struct ExportRecord: Sendable, Equatable {
 /// (`OSSL_DECODER`) dominates the cost of exporting. A missing, unreadable or malformed cache file is simply
 /// a miss; writing is best-effort.
 ///
-/// File format (version 1): the line `truststore-export-cache 1`, then per certificate the line
-/// `NOTBEFORE NOTAFTER SHA256 SUBJECT_BYTES ENTRY_BYTES` followed by the subject and entry bytes.
+/// File format (version 2): the line `truststore-export-cache 2`, then per certificate the line
+/// `NOTBEFORE NOTAFTER SHA256 KIND SUBJECT_BYTES ENTRY_BYTES` followed by the subject and entry bytes.
+/// A file of another version is a miss.
 package struct ExportCache {
-    private static let magic = "truststore-export-cache 1\n"
+    private static let magic = "truststore-export-cache 2\n"
     package let directory: String
 
     package init(gitDirectory: String) {
@@ -41,15 +44,16 @@ package struct ExportCache {
         while i < bytes.count {
             guard let newline = bytes[i...].firstIndex(of: 0x0A) else { return nil }
             let fields = String(decoding: bytes[i..<newline], as: UTF8.self).split(separator: " ")
-            guard fields.count == 5, let notBefore = Int64(fields[0]), let notAfter = Int64(fields[1]),
-                  let subjectLength = Int(fields[3]), let entryLength = Int(fields[4]),
+            guard fields.count == 6, let notBefore = Int64(fields[0]), let notAfter = Int64(fields[1]),
+                  let kind = CertificateKind(rawValue: String(fields[3])),
+                  let subjectLength = Int(fields[4]), let entryLength = Int(fields[5]),
                   subjectLength >= 0, entryLength >= 0, newline + 1 + subjectLength + entryLength <= bytes.count
             else { return nil }
             let subjectStart = newline + 1
             let entryStart = subjectStart + subjectLength
             records.append(ExportRecord(
                 subject: String(decoding: bytes[subjectStart..<entryStart], as: UTF8.self), sha256: String(fields[2]),
-                notBefore: notBefore, notAfter: notAfter,
+                notBefore: notBefore, notAfter: notAfter, kind: kind,
                 entry: String(decoding: bytes[entryStart..<(entryStart + entryLength)], as: UTF8.self)))
             i = entryStart + entryLength
         }
@@ -62,7 +66,7 @@ package struct ExportCache {
         for r in records {
             let subject = Array(r.subject.utf8)
             let entry = Array(r.entry.utf8)
-            out += Array("\(r.notBefore) \(r.notAfter) \(r.sha256) \(subject.count) \(entry.count)\n".utf8)
+            out += Array("\(r.notBefore) \(r.notAfter) \(r.sha256) \(r.kind.rawValue) \(subject.count) \(entry.count)\n".utf8)
             out += subject
             out += entry
         }

@@ -1,3 +1,4 @@
+internal import TrustStoreGit
 internal import TrustStoreOpenSSL
 
 /// One certificate written to a bundle.
@@ -46,17 +47,19 @@ package enum PEMBundleExporter {
     /// - Throws: ``TrustStoreError``: usage for an unknown environment; rejected when the environment holds no
     ///   certificate usable at `time` (an empty bundle is never produced); failure when the store is unreadable.
     package static func export(_ store: TrustStore, environment: String, at time: Int64,
-                               includeSystem: Bool = false, systemBundle: String? = nil) throws(TrustStoreError)
-        -> ExportedBundle
+                               includeSystem: Bool = false, systemBundle: String? = nil, commit given: String? = nil)
+        throws(TrustStoreError) -> ExportedBundle
     {
-        try store.requireEnvironment(environment)
-        let commit = try store.headCommit()
+        let commit: String
+        if let given { commit = given } else { commit = try store.headCommit() }
+        let config = try store.config(at: commit)
+        try store.requireEnvironment(environment, in: config)
         let records = try exportRecords(store, environment: environment, commit: commit)
         if records.isEmpty {
             throw TrustStoreError(.rejected, "environment '\(environment)' holds no certificates; refusing to write "
                 + "an empty bundle", hint: "add certificates with 'truststore add FILE --env \(environment)'")
         }
-        let merge = includeSystem || systemBundle != nil || store.config.environments[environment]?.includeSystem == true
+        let merge = includeSystem || systemBundle != nil || config.environments[environment]?.includeSystem == true
         let system = try SystemBundle.load(explicit: systemBundle)
         var bundle = ExportedBundle(text: "", certificates: [], omitted: [], commit: commit, systemBundle: nil,
                                     systemCertificates: 0, warnings: [])
@@ -105,7 +108,7 @@ package enum PEMBundleExporter {
         let notAfter = x.notAfter
         return ExportRecord(
             subject: x.subject, sha256: x.sha256.hex, notBefore: x.notBefore, notAfter: notAfter,
-            entry: header(x, notAfter: notAfter) + x.pem)
+            kind: x.isSelfSigned ? .root : .intermediate, entry: header(x, notAfter: notAfter) + x.pem)
     }
 
     /// The records of every certificate of `environment` at `commit`, sorted by subject then fingerprint,
@@ -116,19 +119,21 @@ package enum PEMBundleExporter {
         let files = try store.files(in: environment, at: commit, readContent: false)
         let cache = ExportCache(gitDirectory: store.repository.gitDirectory)
         var records: [ExportRecord] = []
-        for file in files {
-            if let cached = cache.records(for: file.blobID) {
-                records += cached
-                continue
-            }
-            let fresh = try store.decode(file).map { record($0.certificate) }
-            cache.store(fresh, for: file.blobID)
-            records += fresh
-        }
+        for file in files { records += try self.records(of: file, store: store, cache: cache) }
         return records.sorted { ($0.subject, $0.sha256) < ($1.subject, $1.sha256) }
     }
 
-    /// The certifi-style header of one entry.
+    /// The records of one stored file: from `cache` (keyed by blob id) or parsed with OpenSSL and cached.
+    /// - Throws: ``TrustStoreError`` (failure) naming the file when it holds no readable certificate.
+    static func records(of file: TreeFile, store: TrustStore, cache: ExportCache) throws(TrustStoreError)
+        -> [ExportRecord]
+    {
+        if let cached = cache.records(for: file.blobID) { return cached }
+        let fresh = try store.decode(file).map { record($0.certificate) }
+        cache.store(fresh, for: file.blobID)
+        return fresh
+    }
+
     /// The certifi-style header of one entry. Reads only the fields it prints, so exporting never pays for
     /// a full read of the certificate (the self-signature check above all).
     static func header(_ x: X509Certificate, notAfter: Int64) -> String {

@@ -29,4 +29,9 @@ public struct TrustChange: Sendable, Codable, Hashable {
     public var summary: String
     /// True when the commit carries truststore trailers (made by truststore, not by plain git).
     public var hasTrailers: Bool
+
+    /// The reason for display: the trailer's text, or that none was recorded (and why, for plain git commits).
+    public var reasonDescription: String {
+        reason ?? (hasTrailers ? "(none recorded)" : "(none recorded), committed without truststore trailers")
+    }
 }

@@ -104,14 +104,57 @@ public final class TrustStore {
         return try StoreConfig.parse(String(decoding: text, as: UTF8.self), source: StoreConfig.fileName)
     }
 
-    /// Checks that `name` is a declared environment.
+    /// Checks that `name` is a declared environment (in `config`, HEAD's configuration by default).
     /// - Throws: ``TrustStoreError`` (usage) listing the known environments and the closest name.
-    public func requireEnvironment(_ name: String) throws(TrustStoreError) {
+    public func requireEnvironment(_ name: String, in config: StoreConfig? = nil) throws(TrustStoreError) {
+        let config = config ?? self.config
         guard config.environments[name] == nil else { return }
         let known = config.environmentNames
         var hint = "known environments: " + (known.isEmpty ? "none" : known.joined(separator: ", "))
         if let close = Suggestion.closest(to: name, among: known) { hint = "did you mean '\(close)'? " + hint }
         throw TrustStoreError(.usage, "unknown environment '\(name)'", hint: hint)
+    }
+
+    // MARK: Revisions
+
+    /// The commit a revision names (`git_revparse_single`, peeled to a commit): a commit id or unique prefix,
+    /// a branch, a tag, or an expression such as `HEAD~2`.
+    /// - Throws: ``TrustStoreError`` (usage) when it names no commit.
+    public func resolve(revision: String) throws(TrustStoreError) -> String {
+        do {
+            return try repository.resolveCommit(revision)
+        } catch {
+            throw TrustStoreError(.usage, "unknown revision '\(revision)': \(error.message)")
+        }
+    }
+
+    /// The last commit on HEAD's first-parent line made at or before `time` (seconds since the epoch).
+    /// - Throws: ``TrustStoreError`` (rejected) when the store has no commit that old.
+    public func commit(asOf time: Int64) throws(TrustStoreError) -> String {
+        let id: String?
+        do {
+            id = try repository.lastCommit(atOrBefore: time)
+        } catch {
+            throw TrustStoreError(.failure, "cannot read the store's history: \(error)")
+        }
+        guard let id else {
+            throw TrustStoreError(.rejected, "the store has no commit at or before \(Timestamp.format(time))")
+        }
+        return id
+    }
+
+    /// The committer time of `commit`, seconds since the epoch (UTC).
+    public func time(of commit: String) throws(TrustStoreError) -> Int64 {
+        do {
+            return try repository.commitTime(commit)
+        } catch {
+            throw TrustStoreError(.failure, "cannot read commit \(commit.prefix(12)): \(error)")
+        }
+    }
+
+    /// The configuration as it was at `commit`.
+    package func config(at commit: String) throws(TrustStoreError) -> StoreConfig {
+        try readConfig(at: commit)
     }
 
     // MARK: Reading certificates
@@ -225,4 +268,9 @@ public final class TrustStore {
 /// `path` made absolute against `cwd`, with "." and ".." resolved.
 public func absolutePath(_ path: String, cwd: String) -> String {
     TrustStore.absolute(path, cwd: cwd)
+}
+
+/// Whether `path` exists and is not a directory.
+public func isRegularFile(_ path: String) -> Bool {
+    FileIO.exists(path) && !FileIO.isDirectory(path)
 }

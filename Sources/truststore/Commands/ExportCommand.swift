@@ -27,18 +27,43 @@ struct ExportCommand: StoreCommand {
                                valueName: "time"))
     var at: String?
 
+    @Option(help: ArgumentHelp(
+        "Export as of this commit, tag or branch (the export time defaults to that commit's time).", valueName: "rev"))
+    var rev: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(
+        "Export from the last commit at or before this time, RFC 3339 (also the default export time).",
+        valueName: "time"))
+    var asOf: String?
+
     @Flag(help: "Append the machine's default CA bundle (Debian, Fedora, Alpine paths), without duplicates.")
     var includeSystem = false
 
     @Option(help: ArgumentHelp("The default bundle to append (implies --include-system).", valueName: "file"))
     var systemBundle: String?
 
+    func validate() throws {
+        if rev != nil && asOf != nil { throw ValidationError("give --rev or --as-of, not both") }
+    }
+
     func run(in store: TrustStore) throws(TrustStoreError) {
-        let time = try Timestamp.resolve(at)
+        var commit: String?
+        var defaultTime: Int64?
+        if let rev {
+            let id = try store.resolve(revision: rev)
+            commit = id
+            defaultTime = try store.time(of: id)
+        } else if let asOf {
+            let when = try Timestamp.resolve(asOf, option: "--as-of")
+            commit = try store.commit(asOf: when)
+            defaultTime = when
+        }
+        let time: Int64
+        if let at { time = try Timestamp.resolve(at) } else { time = defaultTime ?? Timestamp.now() }
         let cwd = ProcessEnvironment.cwd
         let bundle = try PEMBundleExporter.export(
             store, environment: env, at: time, includeSystem: includeSystem,
-            systemBundle: systemBundle.map { absolutePath($0, cwd: cwd) })
+            systemBundle: systemBundle.map { absolutePath($0, cwd: cwd) }, commit: commit)
         for warning in bundle.warnings { Console.error("warning: \(warning)") }
         for (entry, reason) in bundle.omitted {
             Console.error("warning: left out '\(entry.subject)' (\(entry.sha256.prefix(16))): \(reason)")

@@ -18,6 +18,12 @@ struct LogCommand: StoreCommand {
     @Option(help: ArgumentHelp("Only this environment.", valueName: "env"))
     var env: String?
 
+    @Option(help: ArgumentHelp("Only changes made at or after this time, RFC 3339 or a date.", valueName: "date"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only changes made at or before this time, RFC 3339 or a date.", valueName: "date"))
+    var until: String?
+
     @Option(help: "Output format.")
     var format: OutputFormat = .text
 
@@ -26,8 +32,16 @@ struct LogCommand: StoreCommand {
         let selector = try cert.map { (text: String) throws(TrustStoreError) in
             try CertificateSelector(text, cwd: ProcessEnvironment.cwd)
         }
+        let from: Int64? = try since.map { (text: String) throws(TrustStoreError) in
+            try Timestamp.resolve(text, option: "--since")
+        }
+        var to: Int64? = try until.map { (text: String) throws(TrustStoreError) in
+            try Timestamp.resolve(text, option: "--until")
+        }
+        // A bare date for --until means the whole of that day.
+        if let until, to != nil, !until.contains("T") { to! += 86_399 }
         var reader = HistoryReader(store: store)
-        let changes = try reader.changes(environment: env, selector: selector)
+        let changes = try reader.changes(environment: env, selector: selector, since: from, until: to)
         if format == .json {
             Console.out(try JSONOutput.encode(changes))
             return
@@ -38,7 +52,7 @@ struct LogCommand: StoreCommand {
                 if !lastCommit.isEmpty { Console.line() }
                 lastCommit = change.commit
                 Console.line("\(change.date)  \(change.commit.prefix(12))  \(change.author) <\(change.authorEmail)>")
-                Console.line("    reason: \(change.reason ?? "(none recorded)")")
+                Console.line("    reason: \(change.reasonDescription)")
                 for source in change.sources { Console.line("    source: \(source)") }
             }
             Console.line("    \(change.action.rawValue.padding(6)) \(change.environment.padding(8)) "

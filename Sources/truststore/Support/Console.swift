@@ -36,7 +36,9 @@ enum Console {
     }
 
     /// Prints `error` git-style (`error: …` and an optional `hint: …`) and returns the exit code to throw.
+    /// An error with an empty message only sets the exit status (as `git diff --exit-code` does).
     static func fail(_ error: TrustStoreError) -> ExitCode {
+        if error.message.isEmpty { return ExitCode(error.exitStatus) }
         Console.error("error: \(error.message)")
         if let hint = error.hint { Console.error("hint: \(hint)") }
         return ExitCode(error.exitStatus)

@@ -7,7 +7,12 @@ package struct GitError: Error, Sendable, CustomStringConvertible {
     package var code: Int32
     package var message: String
 
-    package var description: String { "\(message) (\(function), libgit2 error \(code))" }
+    /// A failed system call (from ``FileIO``) rather than a libgit2 function.
+    package var isSystemCall: Bool { code == -1 && !function.hasPrefix("git_") }
+
+    package var description: String {
+        isSystemCall ? "\(message) (\(function))" : "\(message) (\(function), libgit2 error \(code))"
+    }
 
     /// `GIT_ENOTFOUND`: the object, reference or config value does not exist.
     package var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }

@@ -80,6 +80,8 @@ package final class GitRepository {
     package let workdir: String
     /// Absolute path of the `.git` directory (`git_repository_path`), with a trailing '/'.
     package let gitDirectory: String
+    /// Problems that did not stop an operation but that the user must hear about (for stderr).
+    package private(set) var warnings: [String] = []
 
     private init(repo: OpaquePointer) {
         self.repo = repo
@@ -402,8 +404,8 @@ package final class GitRepository {
         var opts = git_status_options()
         git_status_options_init(&opts, UInt32(GIT_STATUS_OPTIONS_VERSION))
         opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
-        opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue
-            | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
+        opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+            | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
         var pointers: [UnsafeMutablePointer<CChar>?] = paths.map { strdup($0) }
         defer { pointers.forEach { free($0) } }
         var list: OpaquePointer?
@@ -496,6 +498,12 @@ package final class GitRepository {
     package func commit(_ changes: [TreeChange], message: String, author: GitSignature, committer: GitSignature)
         throws(GitError) -> String
     {
+        // The index is refreshed after the commit; refuse up front when another git process holds its lock,
+        // rather than commit and then fail to bring the index in line.
+        if FileIO.exists(gitDirectory + "index.lock") {
+            throw GitError(function: "git_index_write", code: GIT_ELOCKED.rawValue,
+                           message: "the index is locked by another git process ('\(gitDirectory)index.lock' exists)")
+        }
         let parent = try headCommitID()
         // A root commit is built on no baseline tree (git_tree_create_updated accepts NULL).
         var baseline: OpaquePointer?
@@ -572,7 +580,13 @@ package final class GitRepository {
             saved.restore()
             throw error
         }
-        try refreshIndex(changes, blobs: blobs)
+        do {
+            try refreshIndex(changes, blobs: blobs)
+        } catch {
+            // The commit stands (HEAD moved): say so rather than claim nothing happened.
+            warnings.append("committed \(commitID.hex.prefix(12)), but the index could not be updated (\(error.message)); "
+                + "run 'git reset -q' in the store to bring it in line")
+        }
         return commitID.hex
     }
 

@@ -47,6 +47,8 @@ package struct CertificateInfo: Sendable, Hashable {
     package var pathLength: Int?
     /// OpenSSL's own verdict that this is a CA certificate (`X509_check_ca` > 0).
     package var openSSLConsidersCA: Bool
+    /// keyUsage allows keyCertSign, or the extension is absent (`X509_get_key_usage`).
+    package var keyUsageAllowsCertSign: Bool
     /// Authority Information Access caIssuers URIs.
     package var caIssuersURLs: [String]
     /// subjectAltName entries as OpenSSL prints them: "DNS:service.test", "IP Address:127.0.0.1", "email:…".
@@ -117,6 +119,7 @@ package struct CertificateInfo: Sendable, Hashable {
         let pathlen = X509_get_pathlen(x)
         pathLength = pathlen >= 0 ? Int(pathlen) : nil
         openSSLConsidersCA = X509_check_ca(x) > 0
+        keyUsageAllowsCertSign = X509_get_key_usage(x) & UInt32(KU_KEY_CERT_SIGN) != 0
         caIssuersURLs = caIssuers(x)
         subjectAltNames = altNames(x)
         ERR_clear_error()

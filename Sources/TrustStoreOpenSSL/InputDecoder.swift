@@ -65,8 +65,8 @@ package enum InputRejection: Error, Sendable, CustomStringConvertible {
             return "file is UTF-16 encoded text (\(bom)); save it as ASCII or UTF-8 PEM, for example with "
                 + "'iconv -f UTF-16 -t UTF-8'"
         case .privateKey(let label, let block):
-            return "file contains a private key (block \(block), '\(label)'); private keys are never imported, "
-                + "nothing from this file was stored; keep CA keys out of files you hand around"
+            return "file contains a private key (block \(block), '\(label)'); private keys are never imported (nor decrypted or printed); "
+                + "keep CA keys out of files you hand around"
         case .wrongType(let what): return what
         case .malformed(let why): return "not a valid certificate: \(why)"
         }
@@ -112,6 +112,7 @@ package enum InputDecoder {
         if let certs = try pkcs7Certificates(bytes) {
             return DecodedInput(certificates: certs, encoding: .pkcs7DER, notes: [])
         }
+        if isDERPrivateKey(bytes) { throw .privateKey(label: "DER private key", block: 1) }
         if let what = identifyOtherDER(bytes) { throw .wrongType(what) }
         // Report the certificate parser's own reason: the likeliest intent was a certificate.
         ERR_clear_error()
@@ -141,6 +142,12 @@ package enum InputDecoder {
         }
     }
 
+    /// An unencrypted (PKCS #8 or traditional) or encrypted (PKCS #8 `X509_SIG`) DER private key.
+    private static func isDERPrivateKey(_ bytes: [UInt8]) -> Bool {
+        parses(bytes, { d2i_AutoPrivateKey(nil, $0, $1) }, { EVP_PKEY_free($0) })
+            || parses(bytes, { d2i_X509_SIG(nil, $0, $1) }, { X509_SIG_free($0) })
+    }
+
     private static func identifyOtherDER(_ bytes: [UInt8]) -> String? {
         if parses(bytes, { d2i_X509_CRL(nil, $0, $1) }, { X509_CRL_free($0) }) {
             return "certificate revocation list (CRL), not a certificate"
@@ -152,11 +159,7 @@ package enum InputDecoder {
             return "PKCS #12 file: not supported, extract the CA certificates first "
                 + "(openssl pkcs12 -in FILE -nokeys -cacerts)"
         }
-        if parses(bytes, { d2i_AutoPrivateKey(nil, $0, $1) }, { EVP_PKEY_free($0) })
-            || parses(bytes, { d2i_X509_SIG(nil, $0, $1) }, { X509_SIG_free($0) })
-        {
-            return InputRejection.privateKey(label: "DER private key", block: 1).description
-        }
+
         if parses(bytes, { d2i_PUBKEY(nil, $0, $1) }, { EVP_PKEY_free($0) }) {
             return "public key, not a certificate"
         }

@@ -116,6 +116,42 @@ struct EndToEndTests {
         #expect(!trailers.contains { $0.contains(leaf) }, "\(trailers)")
     }
 
+    @Test("(c) add --from never takes a root the server sends unless --accept-root is given")
+    func addFromNeverTakesServerRootsByDefault() throws {
+        try requireClients()
+        let temp = try TemporaryDirectory()
+        let chain = temp.file("intermediate-and-root.pem")
+        try (String(contentsOfFile: try TestPKI.pem("intermediate"), encoding: .utf8)
+            + String(contentsOfFile: try TestPKI.pem("root"), encoding: .utf8))
+            .write(toFile: chain, atomically: true, encoding: .utf8)
+        let server = try TLSServer(chain: chain)
+        defer { server.stop() }
+        let root = try fingerprint(ofFile: try TestPKI.pem("root"))
+        let intermediate = try fingerprint(ofFile: try TestPKI.pem("intermediate"))
+
+        // Into an environment that already trusts the root: only the intermediate is taken.
+        let store = try TestStore()
+        try store.addForStory([try TestPKI.pem("root")])
+        let add = try store.runBounded(["add", "--from", "127.0.0.1:\(server.port)", "--env", "prod", "--at", testTime])
+        #expect(add.status == 0, "\(add)")
+        #expect(add.stderr.contains("not adding the root 'CN=Test Root CA,O=truststore tests'"), "\(add)")
+        #expect(try store.trailers().contains { $0.hasPrefix("Truststore-Certificate: \(intermediate) intermediate") })
+        #expect(!(try store.trailers()).contains { $0.contains(root) })
+
+        // Into an empty environment: without --accept-root the intermediate has no root and nothing is added.
+        let empty = try TestStore()
+        let snapshot = try empty.snapshot()
+        let refused = try empty.runBounded(["add", "--from", "127.0.0.1:\(server.port)", "--env", "prod", "--at", testTime])
+        #expect(refused.status == 1, "\(refused)")
+        #expect(try empty.snapshot() == snapshot)
+        let accepted = try empty.runBounded(["add", "--from", "127.0.0.1:\(server.port)", "--env", "prod",
+                                             "--accept-root", "--at", testTime])
+        #expect(accepted.status == 0, "\(accepted)")
+        #expect(Set(try empty.certificateFiles("prod").map { try fingerprint(ofFile: empty.root + "/" + $0) })
+                == [root, intermediate])
+        #expect(try empty.trailers().contains { $0.contains("roots accepted") })
+    }
+
     @Test("(c) add --from a server presenting only its leaf fails and changes nothing")
     func addFromLeafOnlyServer() throws {
         try requireClients()

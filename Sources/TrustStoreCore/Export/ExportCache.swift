@@ -3,6 +3,7 @@ internal import TrustStoreGit
 /// One certificate as an export needs it: the sort key, the validity window and the rendered entry.
 package struct ExportRecord: Sendable, Equatable {
     package var subject: String
+    package var issuer: String
     /// Lowercase hex SHA-256.
     package var sha256: String
     /// Seconds since the epoch (UTC).
@@ -23,11 +24,12 @@ package struct ExportRecord: Sendable, Equatable {
 /// (`OSSL_DECODER`) dominates the cost of exporting. A missing, unreadable or malformed cache file is simply
 /// a miss; writing is best-effort.
 ///
-/// File format (version 2): the line `truststore-export-cache 2`, then per certificate the line
-/// `NOTBEFORE NOTAFTER SHA256 KIND SUBJECT_BYTES ENTRY_BYTES` followed by the subject and entry bytes.
+/// File format (version 3): the line `truststore-export-cache 3`, then per certificate the line
+/// `NOTBEFORE NOTAFTER SHA256 KIND SUBJECT_BYTES ISSUER_BYTES ENTRY_BYTES` followed by the subject, issuer and
+/// entry bytes.
 /// A file of another version is a miss.
 package struct ExportCache {
-    private static let magic = "truststore-export-cache 2\n"
+    private static let magic = "truststore-export-cache 3\n"
     package let directory: String
 
     package init(gitDirectory: String) {
@@ -44,15 +46,18 @@ package struct ExportCache {
         while i < bytes.count {
             guard let newline = bytes[i...].firstIndex(of: 0x0A) else { return nil }
             let fields = String(decoding: bytes[i..<newline], as: UTF8.self).split(separator: " ")
-            guard fields.count == 6, let notBefore = Int64(fields[0]), let notAfter = Int64(fields[1]),
+            guard fields.count == 7, let notBefore = Int64(fields[0]), let notAfter = Int64(fields[1]),
                   let kind = CertificateKind(rawValue: String(fields[3])),
-                  let subjectLength = Int(fields[4]), let entryLength = Int(fields[5]),
-                  subjectLength >= 0, entryLength >= 0, newline + 1 + subjectLength + entryLength <= bytes.count
+                  let subjectLength = Int(fields[4]), let issuerLength = Int(fields[5]), let entryLength = Int(fields[6]),
+                  subjectLength >= 0, issuerLength >= 0, entryLength >= 0,
+                  newline + 1 + subjectLength + issuerLength + entryLength <= bytes.count
             else { return nil }
             let subjectStart = newline + 1
-            let entryStart = subjectStart + subjectLength
+            let issuerStart = subjectStart + subjectLength
+            let entryStart = issuerStart + issuerLength
             records.append(ExportRecord(
-                subject: String(decoding: bytes[subjectStart..<entryStart], as: UTF8.self), sha256: String(fields[2]),
+                subject: String(decoding: bytes[subjectStart..<issuerStart], as: UTF8.self),
+                issuer: String(decoding: bytes[issuerStart..<entryStart], as: UTF8.self), sha256: String(fields[2]),
                 notBefore: notBefore, notAfter: notAfter, kind: kind,
                 entry: String(decoding: bytes[entryStart..<(entryStart + entryLength)], as: UTF8.self)))
             i = entryStart + entryLength
@@ -65,10 +70,11 @@ package struct ExportCache {
         var out = Array(Self.magic.utf8)
         for r in records {
             let subject = Array(r.subject.utf8)
+            let issuer = Array(r.issuer.utf8)
             let entry = Array(r.entry.utf8)
-            out += Array("\(r.notBefore) \(r.notAfter) \(r.sha256) \(r.kind.rawValue) \(subject.count) \(entry.count)\n".utf8)
-            out += subject
-            out += entry
+            out += Array(("\(r.notBefore) \(r.notAfter) \(r.sha256) \(r.kind.rawValue) \(subject.count) "
+                + "\(issuer.count) \(entry.count)\n").utf8)
+            out += subject + issuer + entry
         }
         try? FileIO.makeDirectories(directory)
         try? FileIO.writeAtomically(out, to: path(blobID))

@@ -80,6 +80,15 @@ package enum PEMBundleExporter {
         }
         for record in records { take(record, fromSystem: false) }
         let envCount = bundle.certificates.count
+        let written = Set(bundle.certificates.map(\.sha256))
+        let subjects = Set(records.filter { written.contains($0.sha256) }.map(\.subject))
+        for record in records where record.kind == .intermediate && written.contains(record.sha256)
+            && !subjects.contains(record.issuer)
+        {
+            bundle.warnings.append("'\(record.subject)' is an intermediate whose issuer '\(record.issuer)' is not in this "
+                + "bundle: clients that take every certificate of a bundle as a trust anchor would trust it on its own; "
+                + "see 'truststore check --env \(environment)'")
+        }
         if envCount == 0 {
             throw TrustStoreError(.rejected, "no certificate of '\(environment)' is valid at \(Timestamp.format(time)) "
                 + "(\(bundle.omitted.count) expired or not yet valid); refusing to write an empty bundle")
@@ -107,7 +116,7 @@ package enum PEMBundleExporter {
     static func record(_ x: X509Certificate) -> ExportRecord {
         let notAfter = x.notAfter
         return ExportRecord(
-            subject: x.subject, sha256: x.sha256.hex, notBefore: x.notBefore, notAfter: notAfter,
+            subject: x.subject, issuer: x.issuer, sha256: x.sha256.hex, notBefore: x.notBefore, notAfter: notAfter,
             kind: x.isSelfSigned ? .root : .intermediate, entry: header(x, notAfter: notAfter) + x.pem)
     }
 

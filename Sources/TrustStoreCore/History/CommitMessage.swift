@@ -42,7 +42,7 @@ package enum CommitMessage {
         } else {
             var files: [String] = []
             for entry in added where !files.contains(entry.input) { files.append(entry.input) }
-            trailers += files.map { (Key.source, "file:\($0)") }
+            trailers += files.map { (Key.source, $0 == "(stdin)" ? "stdin" : "file:\($0)") }
         }
         trailers += inputs.map { (Key.input, $0) }
         trailers.append((Key.validatedAt, Timestamp.format(validatedAt)))

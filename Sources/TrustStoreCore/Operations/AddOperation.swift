@@ -173,10 +173,16 @@ package struct AddOperation {
                 } else {
                     seen[info.fingerprint] = "\(input.name) certificate \(item.position)"
                     candidate.findings = standardCertificateRules.flatMap { $0.evaluate(info, in: context) }
-                    if let aux = candidate.auxiliaryTrust {
+                    if let aux = item.auxiliaryTrust, !aux.rejected.isEmpty {
+                        // A PEM bundle cannot carry OpenSSL's reject bits: exporting it would trust it for exactly
+                        // the uses its owner rejected.
+                        candidate.findings.append(Finding(.error, "auxiliary-trust",
+                            "TRUSTED CERTIFICATE marks it rejected for " + aux.rejected.joined(separator: ", ")
+                                + "; a PEM bundle cannot carry that distrust, so truststore will not trust it"))
+                    } else if let aux = candidate.auxiliaryTrust {
                         candidate.findings.append(Finding(.warning, "auxiliary-trust",
                             "TRUSTED CERTIFICATE: OpenSSL auxiliary trust (\(aux)) kept as metadata in the store; "
-                                + "exports carry plain CERTIFICATE blocks"))
+                                + "exports carry plain CERTIFICATE blocks, trusted for every purpose"))
                     }
                     if candidate.findings.hasError { candidate.outcome = .rejected }
                 }

@@ -5,7 +5,8 @@ public struct CheckFinding: Sendable, Codable, Hashable {
     public var environment: String
     public var severity: Finding.Severity
     /// `validity`, `expiring`, `key-strength`, `signature-strength`, `ca-constraints`, `serial`, `chain`,
-    /// `path-length`, `root-expires-first`, `related-certificate`.
+    /// `path-length`, `root-expires-first`, `related-certificate`, `unusable-file` (a file of the environment
+    /// that holds no readable certificate, or a private key).
     public var rule: String
     public var subject: String
     /// Lowercase hex SHA-256.
@@ -44,8 +45,13 @@ package struct CheckOperation {
         var report = CheckReport(at: Timestamp.format(time), warnDays: warnDays, certificates: [:], findings: [])
         for env in environments {
             try store.requireEnvironment(env)
-            let certs = try store.certificates(in: env)
+            let (certs, unusable) = try store.readableCertificates(in: env)
             report.certificates[env] = certs.count
+            for problem in unusable {
+                report.findings.append(CheckFinding(
+                    environment: env, severity: .error, rule: "unusable-file", subject: "", sha256: "", notAfter: "",
+                    message: problem.message))
+            }
             let context = ValidationContext(policy: store.config.policy, time: time, environment: env)
             let anchors = certs.filter { $0.kind == .root }.map(\.certificate)
             let untrusted = certs.filter { $0.kind == .intermediate }.map(\.certificate)

@@ -45,6 +45,10 @@ package struct EnvironmentOperation {
             throw TrustStoreError(.rejected, "environment '\(name)' still holds \(certs.count) certificate"
                 + "\(certs.count == 1 ? "" : "s"); refusing to remove it", hint: "pass --force to remove them with it")
         }
+        if !certs.isEmpty && (reason ?? "").allSatisfy(\.isWhitespace) {
+            throw TrustStoreError(.usage, "removing '\(name)' withdraws the trust of its \(certs.count) certificate"
+                + "\(certs.count == 1 ? "" : "s"): --reason is required")
+        }
         var config = store.config
         config.environments[name] = nil
         let head = try store.headCommit()

@@ -179,19 +179,37 @@ public final class TrustStore {
     package func certificates(in environment: String, at commit: String? = nil) throws(TrustStoreError)
         -> [StoredCertificate]
     {
+        let (certs, unusable) = try readableCertificates(in: environment, at: commit)
+        if let first = unusable.first { throw first }
+        return certs
+    }
+
+    /// The certificates of `environment` in `commit` (HEAD by default) that can be read, and an error for each
+    /// file that cannot (no certificate, a private key, corrupt), for callers that report rather than stop.
+    package func readableCertificates(in environment: String, at commit: String? = nil) throws(TrustStoreError)
+        -> (certificates: [StoredCertificate], unusable: [TrustStoreError])
+    {
         let id: String
         if let commit { id = commit } else { id = try headCommit() }
         var out: [StoredCertificate] = []
+        var unusable: [TrustStoreError] = []
         for file in try files(in: environment, at: id, readContent: true) {
             let aux = CertificateFile.auxiliaryTrust(in: file.content)
-            for item in try decode(file) {
+            let decoded: [DecodedCertificate]
+            do {
+                decoded = try decode(file)
+            } catch {
+                unusable.append(error)
+                continue
+            }
+            for item in decoded {
                 out.append(StoredCertificate(
                     certificate: item.certificate, environment: environment, path: file.path,
                     auxiliaryTrust: aux ?? item.auxiliaryTrust?.summary))
             }
         }
         let keyed = out.map { (key: ($0.certificate.subject, $0.fingerprint), cert: $0) }
-        return keyed.sorted { $0.key < $1.key }.map(\.cert)
+        return (keyed.sorted { $0.key < $1.key }.map(\.cert), unusable)
     }
 
     /// The certificate files of `environment` in `commit` (not `.gitkeep` or READMEs), in path order.
@@ -258,6 +276,10 @@ public final class TrustStore {
             throw TrustStoreError(.failure, "cannot commit: \(error); the store was left as it was")
         }
     }
+
+    /// Problems that did not stop the operation (for stderr), such as an index that could not be refreshed
+    /// after a commit.
+    public var warnings: [String] { repository.warnings }
 
     /// Reloads the configuration after a commit changed it.
     package func reloadConfig() throws(TrustStoreError) {

@@ -30,6 +30,10 @@ package let standardCertificateRules: [any CertificateRule] = [
 package struct CAConstraintRule: CertificateRule {
     package func evaluate(_ info: CertificateInfo, in context: ValidationContext) -> [Finding] {
         switch info.basicConstraintsCA {
+        case true? where !info.keyUsageAllowsCertSign:
+            return [Finding(.error, "ca-constraints",
+                "keyUsage does not allow keyCertSign: this CA certificate cannot sign certificates "
+                    + "(RFC 5280 4.2.1.3; OpenSSL: key usage does not include certificate signing)")]
         case true?:
             return []
         case false?:

@@ -29,6 +29,9 @@ struct AddCommand: StoreCommand {
     @Option(help: ArgumentHelp("SNI name for --from (default: its host unless an IP address).", valueName: "name"))
     var servername: String?
 
+    @Flag(help: "With --from, also add a self-signed root the server sends (by default only intermediates are taken: the connection proves nothing about a root).")
+    var acceptRoot = false
+
     @Option(help: ArgumentHelp("The environment to add to.", valueName: "env"))
     var env: String
 
@@ -64,6 +67,10 @@ struct AddCommand: StoreCommand {
     func run(in store: TrustStore) throws(TrustStoreError) {
         let environment = ProcessEnvironment.current
         let time = try Timestamp.resolve(at)
+        if at != nil && abs(time - Timestamp.now()) > 86_400 {
+            Console.error("warning: validating at \(Timestamp.format(time)), not now: certificates expired or not yet valid "
+                + "now may be accepted; the time is recorded in the commit (Truststore-Validated-At)")
+        }
         let who = try Author.resolve(explicit: author, environment: environment, repository: store.repository)
         let cwd = ProcessEnvironment.cwd
         var inputs: [AddInput] = []
@@ -99,21 +106,33 @@ struct AddCommand: StoreCommand {
         let (report, _) = try FetchOperation(store: nil).run(
             server: address, serverName: servername, environment: nil, time: time, timeout: 10)
         let name = "tls://\(address)"
-        let cas = report.presented.dropFirst().filter(\.isCA)
-        for skipped in report.presented.dropFirst() where !skipped.isCA {
-            Console.error("note: '\(name)': skipping '\(skipped.subject)', which the server sent but is not a CA")
+        var cas: [FetchReport.Presented] = []
+        for cert in report.presented.dropFirst() {
+            if !cert.isCA {
+                Console.error("note: '\(name)': skipping '\(cert.subject)', which the server sent but is not a CA")
+            } else if cert.subject == cert.issuer && !acceptRoot {
+                // Anyone can send any root: the handshake was not verified, so a root never comes from a server
+                // unless the user asks for it after checking its fingerprint out of band.
+                Console.error("warning: '\(name)': not adding the root '\(cert.subject)' (\(cert.sha256.prefix(16))) the "
+                    + "server sent; check its fingerprint out of band, then add it from a file or pass --accept-root")
+            } else {
+                if cert.subject == cert.issuer {
+                    Console.error("warning: '\(name)': adding the root '\(cert.subject)' (\(cert.sha256.prefix(16))) "
+                        + "the server sent (--accept-root)")
+                }
+                cas.append(cert)
+            }
         }
         guard !cas.isEmpty else {
-            throw TrustStoreError(.rejected, "\(name) presents only its leaf '\(report.presented[0].subject)'; "
-                + "there is no CA certificate to add", hint: "get the issuer '\(report.presented[0].issuer)' from the "
-                + "CA and add it as a file")
-        }
-        for root in cas where root.subject == root.issuer {
-            Console.error("warning: '\(name)' sent the root '\(root.subject)' (\(root.sha256.prefix(16))); check its "
-                + "fingerprint out of band before trusting it")
+            let what = report.presented.count == 1
+                ? "presents only its leaf '\(report.presented[0].subject)'"
+                : "presents its leaf '\(report.presented[0].subject)' but no intermediate CA certificate that can be added"
+            throw TrustStoreError(.rejected, "\(name) \(what); there is nothing to add",
+                hint: "get the issuer '\(report.presented[0].issuer)' from the CA and add it as a file")
         }
         let pem = cas.map(\.pem).joined()
-        let source = "\(name) (fetched \(report.fetchedAt) from \(report.address), \(report.protocolVersion))"
+        let source = "\(name) (fetched \(report.fetchedAt) from \(report.address), \(report.protocolVersion), "
+            + "handshake not verified" + (acceptRoot ? ", roots accepted" : "") + ")"
         return (AddInput(name: name, bytes: .success(Array(pem.utf8))), source)
     }
 
@@ -124,7 +143,8 @@ struct AddCommand: StoreCommand {
             if isWarning || verbose { Console.error("\(isWarning ? "warning" : "note"): '\(input)': \(note)") }
         }
         for error in report.inputErrors {
-            Console.error("error: cannot add '\(error.input)': \(error.message)")
+            let skipped = skipInvalid && report.commit != nil && !error.isPrivateKey
+            Console.error("\(skipped ? "skipped" : "error: cannot add") '\(error.input)': \(error.message)")
         }
         for item in report.items {
             let who = "certificate \(item.position) '\(item.summary.subject)' (\(item.summary.shortFingerprint))"

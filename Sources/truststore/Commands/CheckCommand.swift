@@ -8,8 +8,10 @@ struct CheckCommand: StoreCommand {
         discussion: """
             Applies the rules of 'add' to what is committed, at --at (default now): expired and not yet valid \
             certificates, weak keys and digests, intermediates without a path to a root of their environment (errors); \
-            certificates expiring within --warn-days (warnings); roots expiring before the intermediates below them \
-            and several certificates for one subject or key (information). Exit 1 when any finding is an error, so CI \
+            certificates expiring within --warn-days (warnings); roots expiring before the intermediates below them, \
+            several certificates for one subject or key, and weak self-signatures of roots, which nothing relies on \
+            (information, listed with -v). A file of the environment that holds no readable certificate or a private \
+            key is an error finding. Exit 1 when any finding is an error, so CI \
             and cron can use it; --format json for monitoring.
             """)
 
@@ -47,6 +49,7 @@ struct CheckCommand: StoreCommand {
                 func n(_ value: Int, _ word: String) -> String { "\(value) \(word)\(value == 1 ? "" : "s")" }
                 Console.line("\(name): \(n(report.certificates[name] ?? 0, "certificate")), \(n(count(.error), "error")), "
                     + "\(n(count(.warning), "warning")), \(n(count(.info), "note")) (at \(report.at))")
+                if !verbose && count(.info) > 0 { Console.line("  (\(n(count(.info), "note")) not shown; -v lists them)") }
                 for f in findings.filter({ verbose || $0.severity != .info }).sorted(by: { $0.severity != $1.severity ? $0.severity > $1.severity : $0.subject < $1.subject }) {
                     Console.line("  \(f.severity.rawValue.uppercased().padding(7)) \(f.rule.padding(19)) "
                         + "\(f.sha256.prefix(16))  \(f.subject): \(f.message)")

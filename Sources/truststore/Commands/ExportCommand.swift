@@ -71,12 +71,19 @@ struct ExportCommand: StoreCommand {
         if let output {
             let path = absolutePath(output, cwd: cwd)
             try BundleWriter.write(bundle.text, to: path, overwrite: overwrite)
-            let system = bundle.systemBundle.map { ", \(bundle.systemCertificates) of them from \($0)" } ?? ""
-            Console.error("wrote \(bundle.certificates.count) certificates of '\(env)'\(system) to \(output)")
+            let count = bundle.certificates.count
+            let system = bundle.systemBundle.map { path in
+                bundle.systemCertificates == 0
+                    ? " (every certificate of \(path) was already in it)"
+                    : ", \(bundle.systemCertificates) of them from \(path)"
+            } ?? ""
+            Console.error("wrote \(count) certificate\(count == 1 ? "" : "s") of '\(env)'\(system) to \(output)")
         } else {
             Console.out(bundle.text)
             if let path = bundle.systemBundle {
-                Console.error("appended \(bundle.systemCertificates) certificates of \(path)")
+                Console.error(bundle.systemCertificates == 0
+                    ? "appended nothing: every certificate of \(path) was already in '\(env)'"
+                    : "appended \(bundle.systemCertificates) certificate\(bundle.systemCertificates == 1 ? "" : "s") of \(path)")
             }
         }
     }

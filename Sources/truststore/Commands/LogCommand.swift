@@ -28,7 +28,7 @@ struct LogCommand: StoreCommand {
     var format: OutputFormat = .text
 
     func run(in store: TrustStore) throws(TrustStoreError) {
-        if let env { try store.requireEnvironment(env) }
+        // An environment removed since still has a history: check the name only when nothing is found.
         let selector = try cert.map { (text: String) throws(TrustStoreError) in
             try CertificateSelector(text, cwd: ProcessEnvironment.cwd)
         }
@@ -59,6 +59,9 @@ struct LogCommand: StoreCommand {
                 + "\(change.kind.rawValue.padding(12)) \(change.sha256.prefix(16))  \(change.subject)  "
                 + "(expires \(change.notAfter.prefix(10)))")
         }
-        if changes.isEmpty { Console.error("no trust changes") }
+        if changes.isEmpty {
+            if let env { try store.requireEnvironment(env) }
+            Console.error("no trust changes")
+        }
     }
 }

@@ -18,9 +18,12 @@ protocol StoreCommand: ParsableCommand {
 
 extension StoreCommand {
     func run() throws {
+        var opened: TrustStore?
+        defer { for warning in opened?.warnings ?? [] { Console.error("warning: \(warning)") } }
         do {
             let store = try TrustStore.locate(
                 explicit: storeOptions.store, environment: ProcessEnvironment.current, cwd: ProcessEnvironment.cwd)
+            opened = store
             try run(in: store)
         } catch {
             throw Console.fail(error)

@@ -68,6 +68,8 @@ package struct CommitRecord: Sendable {
     /// Differences against the first parent (or the empty tree for a root commit), restricted to paths
     /// under the prefix the caller asked for.
     package var deltas: [FileDelta]
+    /// For a merge: the differences against each further parent (second, third, …), same restriction.
+    package var otherParentDeltas: [[FileDelta]] = []
 }
 
 /// A git repository opened with libgit2, owning its `git_repository*`.
@@ -83,6 +85,14 @@ package final class GitRepository {
     /// Problems that did not stop an operation but that the user must hear about (for stderr).
     package private(set) var warnings: [String] = []
 
+    /// Initialises libgit2 for one repository object (reference-counted, see `deinit`). Objects read are not
+    /// re-hashed (`GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION` off), as git itself does not re-hash on every read:
+    /// `git fsck` is the integrity check. Re-hashing made reading a long history about a third slower.
+    private static func initialiseLibrary() {
+        git_libgit2_init()
+        ts_git_set_strict_hash_verification(0)
+    }
+
     private init(repo: OpaquePointer) {
         self.repo = repo
         workdir = git_repository_workdir(repo).map { String(cString: $0) } ?? ""
@@ -97,7 +107,7 @@ package final class GitRepository {
     /// Creates a new repository with a work tree at `path` whose HEAD points at the unborn
     /// `refs/heads/<initialBranch>` (`git_repository_init_ext`).
     package static func create(at path: String, initialBranch: String = "main") throws(GitError) -> GitRepository {
-        git_libgit2_init()
+        initialiseLibrary()
         var opts = git_repository_init_options()
         git_repository_init_options_init(&opts, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION))
         opts.flags = GIT_REPOSITORY_INIT_MKPATH.rawValue | GIT_REPOSITORY_INIT_NO_REINIT.rawValue
@@ -116,7 +126,7 @@ package final class GitRepository {
 
     /// Opens the repository whose work tree is exactly `path` (`git_repository_open_ext`, no search).
     package static func open(at path: String) throws(GitError) -> GitRepository {
-        git_libgit2_init()
+        initialiseLibrary()
         var out: OpaquePointer?
         let rc = git_repository_open_ext(&out, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
         if rc < 0 {
@@ -288,6 +298,31 @@ package final class GitRepository {
 
     /// Commits reachable from HEAD, newest first (`git_revwalk`, topological and time order), each with
     /// its trailers and its file differences against its first parent under `prefix`.
+    /// The ids of the commits reachable from HEAD, newest first (topological and time order), without reading
+    /// them; with `excluding`, those reachable from that commit are left out.
+    package func commitIDs(excluding: String? = nil) throws(GitError) -> [String] {
+        guard try headCommitID() != nil else { return [] }
+        var walk: OpaquePointer?
+        try check("git_revwalk_new", git_revwalk_new(&walk, repo))
+        defer { git_revwalk_free(walk) }
+        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        try check("git_revwalk_push_head", git_revwalk_push_head(walk))
+        if let excluding {
+            var hidden = git_oid()
+            try check("git_oid_fromstr", git_oid_fromstr(&hidden, excluding))
+            try check("git_revwalk_hide", git_revwalk_hide(walk, &hidden))
+        }
+        var ids: [String] = []
+        var oid = git_oid()
+        while true {
+            let rc = git_revwalk_next(&oid, walk)
+            if rc == GIT_ITEROVER.rawValue { break }
+            try check("git_revwalk_next", rc)
+            ids.append(oid.hex)
+        }
+        return ids
+    }
+
     /// With `excluding`, commits reachable from that commit are left out (`git_revwalk_hide`), as in
     /// `git log EXCLUDING..HEAD`.
     package func log(under prefix: String, excluding: String? = nil) throws(GitError) -> [CommitRecord] {
@@ -334,19 +369,24 @@ package final class GitRepository {
         var tree: OpaquePointer?
         try check("git_commit_tree", git_commit_tree(&tree, commit))
         defer { git_tree_free(tree) }
-        var parentTree: OpaquePointer?
-        if git_commit_parentcount(commit) > 0 {
-            var parent: OpaquePointer?
-            try check("git_commit_parent", git_commit_parent(&parent, commit, 0))
-            defer { git_commit_free(parent) }
-            try check("git_commit_tree", git_commit_tree(&parentTree, parent))
+        var parentDeltas: [[FileDelta]] = []
+        for index in 0..<max(1, git_commit_parentcount(commit)) {
+            var parentTree: OpaquePointer?
+            if git_commit_parentcount(commit) > 0 {
+                var parent: OpaquePointer?
+                try check("git_commit_parent", git_commit_parent(&parent, commit, index))
+                defer { git_commit_free(parent) }
+                try check("git_commit_tree", git_commit_tree(&parentTree, parent))
+            }
+            defer { if parentTree != nil { git_tree_free(parentTree) } }
+            parentDeltas.append(try deltas(from: parentTree, to: tree, prefix: prefix))
         }
-        defer { if parentTree != nil { git_tree_free(parentTree) } }
-        return CommitRecord(
+        var record = CommitRecord(
             id: oid.hex, parents: parents,
             author: signature(git_commit_author(commit)), committer: signature(git_commit_committer(commit)),
-            message: message, summary: summary, trailers: trailers(message),
-            deltas: try deltas(from: parentTree, to: tree, prefix: prefix))
+            message: message, summary: summary, trailers: trailers(message), deltas: parentDeltas[0])
+        record.otherParentDeltas = Array(parentDeltas.dropFirst())
+        return record
     }
 
     private func signature(_ sig: UnsafePointer<git_signature>?) -> GitSignature {

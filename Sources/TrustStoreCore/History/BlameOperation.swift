@@ -26,7 +26,6 @@ package struct BlameOperation {
 
     /// - Throws: ``TrustStoreError`` (rejected) when the certificate never was in any (or the given) environment.
     package func run(selector: CertificateSelector, environment: String?) throws(TrustStoreError) -> [BlameEntry] {
-        if let environment { try store.requireEnvironment(environment) }
         var reader = HistoryReader(store: store)
         let changes = try reader.changes(environment: environment, selector: selector)  // newest first
         if case .fingerprintPrefix = selector.pattern, Set(changes.map(\.sha256)).count > 1 {
@@ -48,6 +47,8 @@ package struct BlameOperation {
                 added: first, removed: removal, timesAdded: events.filter { $0.action == .add }.count))
         }
         if entries.isEmpty {
+            // An environment removed since keeps its history; an unknown name is a usage error.
+            if let environment { try store.requireEnvironment(environment) }
             throw TrustStoreError(.rejected, "no trust change of a certificate matching '\(selector.text)' in "
                 + (environment.map { "'\($0)'" } ?? "any environment"))
         }

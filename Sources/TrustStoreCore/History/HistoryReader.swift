@@ -24,20 +24,38 @@ package struct HistoryReader {
                                   since: Int64? = nil, until: Int64? = nil, excluding: String? = nil)
         throws(TrustStoreError) -> [TrustChange]
     {
-        let prefix = environment.map { CertificateFile.folder(of: $0) } ?? "stores/"
-        let commits: [CommitRecord]
+        let ids: [String]
         do {
-            commits = try store.repository.log(under: prefix, excluding: excluding)
+            ids = try store.repository.commitIDs(excluding: excluding)
         } catch {
             throw TrustStoreError(.failure, "cannot read the store's history: \(error)")
         }
+        // Compare RFC 3339 UTC strings of one fixed format: their order is the order of time.
+        let from = since.map(Timestamp.format)
+        let to = until.map(Timestamp.format)
+        var history = HistoryCache(gitDirectory: store.repository.gitDirectory)
+        defer { history.save() }
         var out: [TrustChange] = []
-        for record in commits {
-            if let since, record.author.time < since { continue }
-            if let until, record.author.time > until { continue }
-            out += try changes(of: record)
+        for id in ids {
+            var changes: [TrustChange]
+            if let cached = history.entries[id] {
+                changes = cached
+            } else {
+                let record: CommitRecord
+                do {
+                    record = try store.repository.commitRecord(id, under: "stores/")
+                } catch {
+                    throw TrustStoreError(.failure, "cannot read commit \(id.prefix(12)): \(error)")
+                }
+                changes = try self.changes(of: record)
+                history.store(changes, for: id)
+            }
+            if let environment { changes = changes.filter { $0.environment == environment } }
+            if let from { changes = changes.filter { $0.date >= from } }
+            if let to { changes = changes.filter { $0.date <= to } }
+            if let selector { changes = changes.filter { selector.matches($0.sha256) } }
+            out += changes
         }
-        if let selector { out = out.filter { selector.matches($0.sha256) } }
         return out
     }
 
@@ -52,9 +70,26 @@ package struct HistoryReader {
         return (record, try changes(of: record))
     }
 
+    /// The trust changes of one commit. Against its first parent; a certificate whose file is deleted and
+    /// added again in the same environment (a rename) is no change. A merge reports only what differs from
+    /// every parent (as git's combined diff does): what a branch brought in was reported on that branch's
+    /// own commits.
     private mutating func changes(of record: CommitRecord) throws(TrustStoreError) -> [TrustChange] {
-        var out: [TrustChange] = []
-        for delta in record.deltas where !TrustStore.isAuxiliaryFile(delta.path) {
+        var result = try changes(of: record, deltas: record.deltas)
+        for deltas in record.otherParentDeltas {
+            let other = Set(try changes(of: record, deltas: deltas).map { "\($0.action)\u{0}\($0.environment)\u{0}\($0.sha256)" })
+            result = result.filter { other.contains("\($0.action)\u{0}\($0.environment)\u{0}\($0.sha256)") }
+        }
+        return result
+    }
+
+    private mutating func changes(of record: CommitRecord, deltas: [FileDelta]) throws(TrustStoreError)
+        -> [TrustChange]
+    {
+        var added: [(String, ExportRecord)] = []
+        var removed: [(String, ExportRecord)] = []
+        var modified: [(String, ExportRecord)] = []
+        for delta in deltas where !TrustStore.isAuxiliaryFile(delta.path) {
             let parts = delta.path.split(separator: "/")
             guard parts.count >= 3, parts[0] == "stores" else { continue }
             let env = String(parts[1])
@@ -62,18 +97,24 @@ package struct HistoryReader {
             let new = try certificates(delta.newBlobID, path: delta.path)
             let oldSet = Set(old.map(\.sha256))
             let newSet = Set(new.map(\.sha256))
-            for cert in new where !oldSet.contains(cert.sha256) {
-                out.append(change(record, .add, env, cert))
-            }
-            for cert in old where !newSet.contains(cert.sha256) {
-                out.append(change(record, .remove, env, cert))
-            }
+            added += new.filter { !oldSet.contains($0.sha256) }.map { (env, $0) }
+            removed += old.filter { !newSet.contains($0.sha256) }.map { (env, $0) }
             if delta.status == .modified {
-                for cert in new where oldSet.contains(cert.sha256) {
-                    out.append(change(record, .modify, env, cert))
-                }
+                modified += new.filter { oldSet.contains($0.sha256) }.map { (env, $0) }
             }
         }
+        // A certificate removed from one file and added in another of the same environment moved: no change.
+        let addedKeys = Set(added.map { "\($0.0)\u{0}\($0.1.sha256)" })
+        let removedKeys = Set(removed.map { "\($0.0)\u{0}\($0.1.sha256)" })
+        let moved = addedKeys.intersection(removedKeys)
+        var out: [TrustChange] = []
+        for (env, cert) in added where !moved.contains("\(env)\u{0}\(cert.sha256)") {
+            out.append(change(record, .add, env, cert))
+        }
+        for (env, cert) in removed where !moved.contains("\(env)\u{0}\(cert.sha256)") {
+            out.append(change(record, .remove, env, cert))
+        }
+        for (env, cert) in modified { out.append(change(record, .modify, env, cert)) }
         return out
     }
 

@@ -46,19 +46,22 @@ struct LogCommand: StoreCommand {
             Console.out(try JSONOutput.encode(changes))
             return
         }
+        // One write for the whole log: a long history has tens of thousands of lines.
+        var text = ""
         var lastCommit = ""
         for change in changes {
             if change.commit != lastCommit {
-                if !lastCommit.isEmpty { Console.line() }
+                if !lastCommit.isEmpty { text += "\n" }
                 lastCommit = change.commit
-                Console.line("\(change.date)  \(change.commit.prefix(12))  \(change.author) <\(change.authorEmail)>")
-                Console.line("    reason: \(change.reasonDescription)")
-                for source in change.sources { Console.line("    source: \(source)") }
+                text += "\(change.date)  \(change.commit.prefix(12))  \(change.author) <\(change.authorEmail)>\n"
+                text += "    reason: \(change.reasonDescription)\n"
+                for source in change.sources { text += "    source: \(source)\n" }
             }
-            Console.line("    \(change.action.rawValue.padding(6)) \(change.environment.padding(8)) "
+            text += "    \(change.action.rawValue.padding(6)) \(change.environment.padding(8)) "
                 + "\(change.kind.rawValue.padding(12)) \(change.sha256.prefix(16))  \(change.subject)  "
-                + "(expires \(change.notAfter.prefix(10)))")
+                + "(expires \(change.notAfter.prefix(10)))\n"
         }
+        Console.out(text)
         if changes.isEmpty {
             if let env { try store.requireEnvironment(env) }
             Console.error("no trust changes")

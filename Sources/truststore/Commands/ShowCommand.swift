@@ -6,7 +6,10 @@ struct ShowCommand: StoreCommand {
         commandName: "show",
         abstract: "Show a certificate (fields and provenance) or a commit (one trust change, with its verdicts).",
         discussion: """
-            CERT is a certificate file, a SHA-256 fingerprint or a unique prefix of one: its fields, where it is             trusted, and who added it, when, why, from where, in which commit. REV is a commit, tag or branch: the             trust change it made in human terms, its provenance, and what the rules of 'add' say about each             certificate it added. A name that could be both is refused as ambiguous.
+            CERT is a certificate file, a SHA-256 fingerprint or a unique prefix of one: its fields, where it is \
+            trusted, and who added it, when, why, from where, in which commit. REV is a commit, tag or branch: the \
+            trust change it made in human terms, its provenance, and what the rules of 'add' say about each \
+            certificate it added. A name that could be both is refused as ambiguous.
             """)
 
     @OptionGroup var storeOptions: StoreOptions

@@ -323,6 +323,15 @@ package final class GitRepository {
         return ids
     }
 
+    /// Whether `commit` is `ancestor` or descends from it (`git_graph_descendant_of`).
+    package func isDescendant(_ commit: String, of ancestor: String) -> Bool {
+        if commit == ancestor { return true }
+        var a = git_oid()
+        var b = git_oid()
+        guard git_oid_fromstr(&a, commit) == 0, git_oid_fromstr(&b, ancestor) == 0 else { return false }
+        return git_graph_descendant_of(repo, &a, &b) == 1
+    }
+
     /// With `excluding`, commits reachable from that commit are left out (`git_revwalk_hide`), as in
     /// `git log EXCLUDING..HEAD`.
     package func log(under prefix: String, excluding: String? = nil) throws(GitError) -> [CommitRecord] {

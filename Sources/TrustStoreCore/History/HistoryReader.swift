@@ -24,21 +24,22 @@ package struct HistoryReader {
                                   since: Int64? = nil, until: Int64? = nil, excluding: String? = nil)
         throws(TrustStoreError) -> [TrustChange]
     {
+        var history = HistoryCache(gitDirectory: store.repository.gitDirectory)
+        defer { history.save() }
         let ids: [String]
         do {
-            ids = try store.repository.commitIDs(excluding: excluding)
+            ids = try walk(excluding: excluding, history: &history)
         } catch {
             throw TrustStoreError(.failure, "cannot read the store's history: \(error)")
         }
         // Compare RFC 3339 UTC strings of one fixed format: their order is the order of time.
         let from = since.map(Timestamp.format)
         let to = until.map(Timestamp.format)
-        var history = HistoryCache(gitDirectory: store.repository.gitDirectory)
-        defer { history.save() }
+        let keep: ((Substring) -> Bool)? = selector.map { selector in { selector.matches(String($0)) } }
         var out: [TrustChange] = []
         for id in ids {
             var changes: [TrustChange]
-            if let cached = history.entries[id] {
+            if let cached = history.changes(of: id, keeping: keep) {
                 changes = cached
             } else {
                 let record: CommitRecord
@@ -49,14 +50,33 @@ package struct HistoryReader {
                 }
                 changes = try self.changes(of: record)
                 history.store(changes, for: id)
+                if let selector { changes = changes.filter { selector.matches($0.sha256) } }
             }
             if let environment { changes = changes.filter { $0.environment == environment } }
             if let from { changes = changes.filter { $0.date >= from } }
             if let to { changes = changes.filter { $0.date <= to } }
-            if let selector { changes = changes.filter { selector.matches($0.sha256) } }
             out += changes
         }
         return out
+    }
+
+    /// The commits to read, newest first: HEAD's whole history from the cached walk when HEAD has not moved,
+    /// the cached walk plus the new commits when HEAD only moved forward, a fresh `git_revwalk` otherwise.
+    private func walk(excluding: String?, history: inout HistoryCache) throws(GitError) -> [String] {
+        let repository = store.repository
+        guard excluding == nil, let head = try repository.headCommitID() else {
+            return try repository.commitIDs(excluding: excluding)
+        }
+        var ids: [String]
+        if let cached = history.walk, cached.head == head {
+            ids = cached.ids
+        } else if let cached = history.walk, repository.isDescendant(head, of: cached.head) {
+            ids = try repository.commitIDs(excluding: cached.head) + cached.ids
+        } else {
+            ids = try repository.commitIDs()
+        }
+        history.storeWalk(head: head, ids: ids)
+        return ids
     }
 
     /// The trust changes of one commit (against its first parent).

@@ -222,6 +222,18 @@ package final class GitRepository {
         return result
     }
 
+    /// The object id (hex) of the tree or blob at `path` in `commitID`'s tree, or nil when there is none.
+    package func objectID(at commitID: String, path: String) throws(GitError) -> String? {
+        let tree = try lookupTree(ofCommit: commitID)
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let rc = git_tree_entry_bypath(&entry, tree, path)
+        if rc == GIT_ENOTFOUND.rawValue { return nil }
+        try check("git_tree_entry_bypath", rc)
+        defer { git_tree_entry_free(entry) }
+        return git_tree_entry_id(entry)!.pointee.hex
+    }
+
     /// The content of the file at `path` in `commitID`'s tree, or nil when there is no such file.
     package func file(at commitID: String, path: String) throws(GitError) -> [UInt8]? {
         let tree = try lookupTree(ofCommit: commitID)

@@ -8,6 +8,13 @@ package enum PEMBlocks {
     /// text are skipped, a malformed block ends the scan.
     package static func certificateDER(_ bytes: [UInt8]) -> [[UInt8]] {
         var out: [[UInt8]] = []
+        forEachCertificateDER(bytes) { out.append($0); return true }
+        return out
+    }
+
+    /// Calls `body` with the DER bytes of each `CERTIFICATE` or `X509 CERTIFICATE` block, in order, until it
+    /// returns false.
+    package static func forEachCertificateDER(_ bytes: [UInt8], _ body: ([UInt8]) -> Bool) {
         bytes.withUnsafeBufferPointer { buf in
             guard let bio = BIO_new_mem_buf(buf.baseAddress, Int32(buf.count)) else { return }
             defer { BIO_free(bio) }
@@ -18,16 +25,17 @@ package enum PEMBlocks {
                 var len: Int = 0
                 guard PEM_read_bio(bio, &name, &header, &data, &len) == 1 else { break }
                 let label = name.map { String(cString: $0) } ?? ""
+                var more = true
                 if label == "CERTIFICATE" || label == "X509 CERTIFICATE" {
-                    out.append(Array(UnsafeBufferPointer(start: data, count: len)))
+                    more = body(Array(UnsafeBufferPointer(start: data, count: len)))
                 }
                 ts_openssl_free(name)
                 ts_openssl_free(header)
                 ts_openssl_free(data)
+                if !more { break }
             }
             ERR_clear_error()
         }
-        return out
     }
 
     /// SHA-256 of `bytes`, 32 bytes.

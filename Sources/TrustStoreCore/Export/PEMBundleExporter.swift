@@ -102,7 +102,7 @@ package enum PEMBundleExporter {
             for record in try system.records(cache: ExportCache(gitDirectory: store.repository.gitDirectory)) {
                 take(record, fromSystem: true)
             }
-        } else if system.map({ $0.fingerprints.isDisjoint(with: records.map(\.sha256)) }) ?? true {
+        } else if !(system?.containsAny(of: Set(records.map(\.sha256))) ?? false) {
             bundle.warnings.append("this bundle holds only the \(envCount) certificate\(envCount == 1 ? "" : "s") of "
                 + "'\(environment)', none of them a root of the system bundle: clients given it through verify=, "
                 + "REQUESTS_CA_BUNDLE, curl --cacert or SSL_CERT_FILE use it instead of the default roots and will "
@@ -125,11 +125,17 @@ package enum PEMBundleExporter {
     static func exportRecords(_ store: TrustStore, environment: String, commit: String) throws(TrustStoreError)
         -> [ExportRecord]
     {
-        let files = try store.files(in: environment, at: commit, readContent: false)
         let cache = ExportCache(gitDirectory: store.repository.gitDirectory)
+        // The environment's whole folder is cached under its tree id too: one read for an unchanged folder.
+        let treeID = try? store.repository.objectID(at: commit, path: String(CertificateFile.folder(of: environment).dropLast()))
+        let treeKey = treeID.flatMap { $0 }.map { "tree-" + $0 }
+        if let treeKey, let cached = cache.records(for: treeKey) { return cached }
+        let files = try store.files(in: environment, at: commit, readContent: false)
         var records: [ExportRecord] = []
         for file in files { records += try self.records(of: file, store: store, cache: cache) }
-        return records.sorted { ($0.subject, $0.sha256) < ($1.subject, $1.sha256) }
+        records.sort { ($0.subject, $0.sha256) < ($1.subject, $1.sha256) }
+        if let treeKey, !records.isEmpty { cache.store(records, for: treeKey) }
+        return records
     }
 
     /// The records of one stored file: from `cache` (keyed by blob id) or parsed with OpenSSL and cached.

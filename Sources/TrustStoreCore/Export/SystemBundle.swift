@@ -28,9 +28,15 @@ package struct SystemBundle {
         }
     }
 
-    /// The SHA-256 fingerprints (lowercase hex) of its certificates, without parsing them.
-    package var fingerprints: Set<String> {
-        Set(PEMBlocks.certificateDER(bytes).map { PEMBlocks.sha256($0).hex })
+    /// Whether it holds any certificate with one of `fingerprints` (lowercase hex SHA-256), found without
+    /// parsing certificates and stopping at the first match.
+    package func containsAny(of fingerprints: Set<String>) -> Bool {
+        var found = false
+        PEMBlocks.forEachCertificateDER(bytes) { der in
+            found = fingerprints.contains(PEMBlocks.sha256(der).hex)
+            return !found
+        }
+        return found
     }
 
     /// Export records of its certificates in file order, each once, parsed with OpenSSL or taken from `cache`

@@ -91,7 +91,8 @@ AT="${BENCH_AT:-$(date -u +%Y-%m-%dT%H:00:00Z)}"
 # --- work area ---------------------------------------------------------------
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/truststore-bench-history.XXXXXX")"
-cleanup() { rm -rf "$WORK"; }
+# KEEP_WORK=1 leaves the stores behind for profiling.
+cleanup() { if [[ -n "${KEEP_WORK:-}" ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 # Time a private copy of the binary, so a rebuild of the package during the run cannot swap it.

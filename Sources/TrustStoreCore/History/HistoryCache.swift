@@ -38,7 +38,10 @@ struct HistoryCache {
     }
 
     /// The cached changes of `commit` whose fingerprint satisfies `keep` (all when nil), or nil when unknown.
-    func changes(of commit: String, keeping keep: ((Substring) -> Bool)? = nil) -> [TrustChange]? {
+    /// With `mentioning`, lines that do not contain that text at all are skipped before being split.
+    func changes(of commit: String, keeping keep: ((Substring) -> Bool)? = nil, mentioning needle: String? = nil)
+        -> [TrustChange]?
+    {
         if let changes = fresh[commit] {
             guard let keep else { return changes }
             return changes.filter { keep(Substring($0.sha256)) }
@@ -46,7 +49,9 @@ struct HistoryCache {
         guard let lines = raw[commit] else { return nil }
         var out: [TrustChange] = []
         for line in lines {
-            let fields = line.split(separator: "\u{0}", omittingEmptySubsequences: false)
+            if let needle, !line.utf8.contains(needle.utf8) { continue }
+            // Split on bytes, not on Characters: grapheme breaking of a long history is what made this slow.
+            let fields = line.utf8.split(separator: 0, omittingEmptySubsequences: false).map { Substring($0) }
             guard fields.count == 14 else { return nil }
             if let keep, !keep(fields[7]) { continue }
             guard let action = TrustChange.Action(rawValue: String(fields[3])),
@@ -57,8 +62,8 @@ struct HistoryCache {
                 action: action, environment: String(fields[4]), subject: String(fields[5]), kind: kind,
                 sha256: String(fields[7]), notAfter: String(fields[8]),
                 reason: fields[10] == "1" ? String(fields[9]) : nil,
-                sources: fields[11].isEmpty ? [] : fields[11].split(separator: "\u{1}", omittingEmptySubsequences: false)
-                    .map(String.init),
+                sources: fields[11].isEmpty ? [] : fields[11].utf8.split(separator: 1, omittingEmptySubsequences: false)
+                    .map { String(Substring($0)) },
                 summary: String(fields[12]), hasTrailers: fields[13] == "1"))
         }
         return out
@@ -100,14 +105,14 @@ struct HistoryCache {
     }
 
     private mutating func load(_ text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }[...]
         guard lines.popFirst() == Substring(Self.magic) else { return }
         var entries: [String: [Substring]] = [:]
         while let header = lines.popFirst() {
             if header.isEmpty { continue }
-            let h = header.split(separator: "\u{0}", omittingEmptySubsequences: false)
+            let h = header.utf8.split(separator: 0, omittingEmptySubsequences: false).map { Substring($0) }
             if h.count == 3 && h[0] == "H" {
-                walk = (String(h[1]), h[2].isEmpty ? [] : h[2].split(separator: ",").map(String.init))
+                walk = (String(h[1]), h[2].isEmpty ? [] : h[2].utf8.split(separator: 0x2C).map { String(Substring($0)) })
                 continue
             }
             guard h.count == 3, h[0] == "C", let count = Int(h[2]), lines.count >= count else { return }
@@ -115,5 +120,19 @@ struct HistoryCache {
             lines = lines.dropFirst(count)
         }
         raw = entries
+    }
+}
+
+extension Substring.UTF8View {
+    /// Whether `needle` occurs in these bytes (a plain scan; needles here are short hex strings).
+    fileprivate func contains(_ needle: String.UTF8View) -> Bool {
+        let pattern = Array(needle)
+        guard let first = pattern.first else { return true }
+        var i = startIndex
+        while let found = self[i...].firstIndex(of: first) {
+            if self[found...].starts(with: pattern) { return true }
+            i = index(after: found)
+        }
+        return false
     }
 }

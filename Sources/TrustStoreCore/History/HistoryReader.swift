@@ -36,10 +36,11 @@ package struct HistoryReader {
         let from = since.map(Timestamp.format)
         let to = until.map(Timestamp.format)
         let keep: ((Substring) -> Bool)? = selector.map { selector in { selector.matches(String($0)) } }
+        let needle = selector.flatMap(Self.searchText)
         var out: [TrustChange] = []
         for id in ids {
             var changes: [TrustChange]
-            if let cached = history.changes(of: id, keeping: keep) {
+            if let cached = history.changes(of: id, keeping: keep, mentioning: needle) {
                 changes = cached
             } else {
                 let record: CommitRecord
@@ -58,6 +59,16 @@ package struct HistoryReader {
             out += changes
         }
         return out
+    }
+
+    /// A text every cached line of a selected certificate contains: the fingerprint or its prefix.
+    private static func searchText(_ selector: CertificateSelector) -> String? {
+        switch selector.pattern {
+        case .fingerprintPrefix(let prefix):
+            return prefix
+        case .fingerprints(let fingerprints, _):
+            return fingerprints.count == 1 ? fingerprints.first : nil
+        }
     }
 
     /// The commits to read, newest first: HEAD's whole history from the cached walk when HEAD has not moved,

@@ -42,17 +42,12 @@ package enum FileIO {
         let temp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd < 0 { throw posixError("open", temp) }
-        var written = 0
-        while written < content.count {
-            let n = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, content.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let error = posixError("write", temp)
-                close(fd)
-                unlink(temp)
-                throw error
-            }
-            written += n
+        do {
+            try writeAll(content, to: fd, name: temp)
+        } catch {
+            close(fd)
+            unlink(temp)
+            throw error
         }
         if (durable && fsync(fd) != 0) || fchmod(fd, mode) != 0 {
             let error = posixError("fsync", temp)
@@ -76,18 +71,26 @@ package enum FileIO {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd < 0 { throw posixError("open", path) }
         defer { close(fd) }
+        do {
+            try writeAll(content, to: fd, name: path)
+        } catch {
+            unlink(path)
+            throw error
+        }
+        if fchmod(fd, mode) != 0 { throw posixError("fchmod", path) }
+    }
+
+    /// Writes all of `content` to `fd`, retrying short writes and EINTR.
+    private static func writeAll(_ content: [UInt8], to fd: Int32, name: String) throws(GitError) {
         var written = 0
         while written < content.count {
             let n = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, content.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
-                let error = posixError("write", path)
-                unlink(path)
-                throw error
+                throw posixError("write", name)
             }
             written += n
         }
-        if fchmod(fd, mode) != 0 { throw posixError("fchmod", path) }
     }
 
     /// Creates the directories above `path` as `mkdir -p` would.

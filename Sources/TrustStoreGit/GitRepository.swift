@@ -308,8 +308,6 @@ package final class GitRepository {
         return String(cString: value)
     }
 
-    /// Commits reachable from HEAD, newest first (`git_revwalk`, topological and time order), each with
-    /// its trailers and its file differences against its first parent under `prefix`.
     /// The ids of the commits reachable from HEAD, newest first (topological and time order), without reading
     /// them; with `excluding`, those reachable from that commit are left out.
     package func commitIDs(excluding: String? = nil) throws(GitError) -> [String] {
@@ -342,31 +340,6 @@ package final class GitRepository {
         var b = git_oid()
         guard git_oid_fromstr(&a, commit) == 0, git_oid_fromstr(&b, ancestor) == 0 else { return false }
         return git_graph_descendant_of(repo, &a, &b) == 1
-    }
-
-    /// With `excluding`, commits reachable from that commit are left out (`git_revwalk_hide`), as in
-    /// `git log EXCLUDING..HEAD`.
-    package func log(under prefix: String, excluding: String? = nil) throws(GitError) -> [CommitRecord] {
-        guard try headCommitID() != nil else { return [] }
-        var walk: OpaquePointer?
-        try check("git_revwalk_new", git_revwalk_new(&walk, repo))
-        defer { git_revwalk_free(walk) }
-        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
-        try check("git_revwalk_push_head", git_revwalk_push_head(walk))
-        if let excluding {
-            var hidden = git_oid()
-            try check("git_oid_fromstr", git_oid_fromstr(&hidden, excluding))
-            try check("git_revwalk_hide", git_revwalk_hide(walk, &hidden))
-        }
-        var records: [CommitRecord] = []
-        var oid = git_oid()
-        while true {
-            let rc = git_revwalk_next(&oid, walk)
-            if rc == GIT_ITEROVER.rawValue { break }
-            try check("git_revwalk_next", rc)
-            records.append(try record(oid, prefix: prefix))
-        }
-        return records
     }
 
     /// One commit, with its differences against its first parent under `prefix`.

@@ -53,6 +53,7 @@ bench: static
 install: static
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/truststore
 	install -m 0755 -s "$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/truststore" $(DESTDIR)$(PREFIX)/bin/truststore
+	install -m 0755 -s "$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/truststore-pin" $(DESTDIR)$(PREFIX)/bin/truststore-pin
 	cp -R stores hooks $(DESTDIR)$(PREFIX)/share/truststore/
 
 clean:

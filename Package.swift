@@ -5,7 +5,8 @@ let package = Package(
     name: "truststore",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "truststore", targets: ["truststore"])
+        .executable(name: "truststore", targets: ["truststore"]),
+        .executable(name: "truststore-pin", targets: ["truststore-pin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,7 +25,11 @@ let package = Package(
             name: "truststore",
             dependencies: ["TrustStoreCore", "TrustStoreOpenSSL", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "TrustStoreTests", dependencies: ["TrustStoreCore", "truststore"],
+        .executableTarget(
+            name: "truststore-pin",
+            dependencies: ["TrustStoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "TrustStoreTests", dependencies: ["TrustStoreCore", "truststore", "truststore-pin"],
                     resources: []),
     ]
 )

@@ -20,7 +20,8 @@ struct CheckCommand: StoreCommand {
     @Option(help: ArgumentHelp("Only this environment (default: all).", valueName: "env"))
     var env: String?
 
-    @Option(help: ArgumentHelp("Warn about certificates expiring within this many days.", valueName: "days"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Warn about certificates expiring within this many days.", valueName: "days"))
     var warnDays: Int = 30
 
     @Option(help: ArgumentHelp("Check time, RFC 3339 (default: now).", valueName: "time"))

@@ -17,7 +17,12 @@ deps:
 	    echo "installing:$$missing"; \
 	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c 'import cryptography, requests' 2>/dev/null || python3 -m pip install -q cryptography requests
+	@# The tests' PKI generator and TLS client need Python's cryptography and requests: pip for the python3 on
+	@# PATH (pyenv or a venv), else Debian's packages (Debian's own python3 refuses pip installs, PEP 668).
+	@python3 -c 'import cryptography, requests' 2>/dev/null \
+	    || python3 -m pip install -q cryptography requests 2>/dev/null \
+	    || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-cryptography python3-requests
+	@python3 -c 'import cryptography, requests'
 
 ## build: a debug build.
 build: deps

@@ -14,9 +14,6 @@ package struct GitError: Error, Sendable, CustomStringConvertible {
         isSystemCall ? "\(message) (\(function))" : "\(message) (\(function), libgit2 error \(code))"
     }
 
-    /// `GIT_ENOTFOUND`: the object, reference or config value does not exist.
-    package var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
-
     static func last(_ function: String, _ code: Int32) -> GitError {
         let message = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "unknown error"
         return GitError(function: function, code: code, message: message)

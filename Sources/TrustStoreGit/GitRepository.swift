@@ -205,14 +205,13 @@ package final class GitRepository {
         var ownsSubtree = false
         let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
         if !trimmed.isEmpty {
-            var entry: OpaquePointer?
-            let rc = git_tree_entry_bypath(&entry, tree, trimmed)
-            if rc == GIT_ENOTFOUND.rawValue { return [] }
-            try check("git_tree_entry_bypath", rc)
-            defer { git_tree_entry_free(entry) }
-            guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [] }
-            var sub: OpaquePointer?
-            try check("git_tree_lookup", git_tree_lookup(&sub, repo, git_tree_entry_id(entry)))
+            let found = try withEntry(in: tree, path: trimmed) { entry throws(GitError) -> OpaquePointer? in
+                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
+                var sub: OpaquePointer?
+                try check("git_tree_lookup", git_tree_lookup(&sub, repo, git_tree_entry_id(entry)))
+                return sub
+            }
+            guard let found, let sub = found else { return [] }
             subtree = sub
             ownsSubtree = true
         }
@@ -224,27 +223,34 @@ package final class GitRepository {
 
     /// The object id (hex) of the tree or blob at `path` in `commitID`'s tree, or nil when there is none.
     package func objectID(at commitID: String, path: String) throws(GitError) -> String? {
-        let tree = try lookupTree(ofCommit: commitID)
-        defer { git_tree_free(tree) }
-        var entry: OpaquePointer?
-        let rc = git_tree_entry_bypath(&entry, tree, path)
-        if rc == GIT_ENOTFOUND.rawValue { return nil }
-        try check("git_tree_entry_bypath", rc)
-        defer { git_tree_entry_free(entry) }
-        return git_tree_entry_id(entry)!.pointee.hex
+        try withEntry(at: commitID, path: path) { entry throws(GitError) in git_tree_entry_id(entry)!.pointee.hex }
     }
 
     /// The content of the file at `path` in `commitID`'s tree, or nil when there is no such file.
     package func file(at commitID: String, path: String) throws(GitError) -> [UInt8]? {
+        try withEntry(at: commitID, path: path) { entry throws(GitError) -> [UInt8]? in
+            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+            return try blob(git_tree_entry_id(entry)!.pointee)
+        } ?? nil
+    }
+
+    /// Looks up `path` in `commitID`'s tree (`git_tree_entry_bypath`) and lends the entry to `body`;
+    /// nil when there is no such path.
+    private func withEntry<T>(at commitID: String, path: String,
+                              _ body: (OpaquePointer?) throws(GitError) -> T) throws(GitError) -> T? {
         let tree = try lookupTree(ofCommit: commitID)
         defer { git_tree_free(tree) }
+        return try withEntry(in: tree, path: path, body)
+    }
+
+    private func withEntry<T>(in tree: OpaquePointer, path: String,
+                              _ body: (OpaquePointer?) throws(GitError) -> T) throws(GitError) -> T? {
         var entry: OpaquePointer?
         let rc = git_tree_entry_bypath(&entry, tree, path)
         if rc == GIT_ENOTFOUND.rawValue { return nil }
         try check("git_tree_entry_bypath", rc)
         defer { git_tree_entry_free(entry) }
-        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-        return try blob(git_tree_entry_id(entry)!.pointee)
+        return try body(entry)
     }
 
     private func collect(_ tree: OpaquePointer, base: String, readContent: Bool, into result: inout [TreeFile])

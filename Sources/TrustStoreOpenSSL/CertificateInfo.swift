@@ -45,8 +45,6 @@ package struct CertificateInfo: Sendable, Hashable {
     package var basicConstraintsCA: Bool?
     /// pathLenConstraint of basicConstraints (`X509_get_pathlen`), nil when absent.
     package var pathLength: Int?
-    /// OpenSSL's own verdict that this is a CA certificate (`X509_check_ca` > 0).
-    package var openSSLConsidersCA: Bool
     /// keyUsage allows keyCertSign, or the extension is absent (`X509_get_key_usage`).
     package var keyUsageAllowsCertSign: Bool
     /// Authority Information Access caIssuers URIs.
@@ -118,7 +116,6 @@ package struct CertificateInfo: Sendable, Hashable {
         }
         let pathlen = X509_get_pathlen(x)
         pathLength = pathlen >= 0 ? Int(pathlen) : nil
-        openSSLConsidersCA = X509_check_ca(x) > 0
         keyUsageAllowsCertSign = X509_get_key_usage(x) & UInt32(KU_KEY_CERT_SIGN) != 0
         caIssuersURLs = caIssuers(x)
         subjectAltNames = altNames(x)

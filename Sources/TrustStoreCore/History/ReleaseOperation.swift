@@ -104,15 +104,13 @@ package struct ReleaseOperation {
             notes += "  \(c.action.rawValue) \(c.environment) \(c.kind.rawValue) \(c.sha256.prefix(16)) \(c.subject) "
                 + "(commit \(c.commit.prefix(12)), \(c.reason.map { "reason: \($0)" } ?? "no reason recorded"))\n"
         }
-        let now = Timestamp.now()
-        let tagger = GitSignature(name: author.name, email: author.email, time: now,
-                                  offsetMinutes: Timestamp.localOffsetMinutes(at: now))
+        let tagger = author.signatureNow()
         do {
             _ = try store.repository.createTag(version.tagName, on: head, tagger: tagger, message: notes)
         } catch {
             throw TrustStoreError(.failure, "cannot create tag \(version.tagName): \(error)")
         }
-        return Release(version: version, tag: version.tagName, commit: head, date: Timestamp.format(now),
+        return Release(version: version, tag: version.tagName, commit: head, date: Timestamp.format(tagger.time),
                        tagger: author.description, notes: notes)
     }
 }

@@ -31,7 +31,10 @@ public struct TrustChange: Sendable, Codable, Hashable {
     public var hasTrailers: Bool
 
     /// The reason for display: the trailer's text, or that none was recorded (and why, for plain git commits).
-    public var reasonDescription: String {
+    public var reasonDescription: String { Self.describe(reason: reason, hasTrailers: hasTrailers) }
+
+    /// The wording of a reason for display, shared by every command that shows one.
+    public static func describe(reason: String?, hasTrailers: Bool) -> String {
         reason ?? (hasTrailers ? "(none recorded)" : "(none recorded), committed without truststore trailers")
     }
 }

@@ -16,6 +16,12 @@ public struct Author: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(name) <\(email)>" }
 
+    /// This author as git records a person: now, in the local time zone.
+    package func signatureNow() -> GitSignature {
+        let now = Timestamp.now()
+        return GitSignature(name: name, email: email, time: now, offsetMinutes: Timestamp.localOffsetMinutes(at: now))
+    }
+
     /// Parses `Name <email>`.
     /// - Throws: ``TrustStoreError`` (usage) naming `source` when the text has no `<email>` part.
     public static func parse(_ text: String, source: String) throws(TrustStoreError) -> Author {

@@ -54,9 +54,7 @@ public enum InitOperation {
         if let author { who = author } else {
             who = try Author.resolve(explicit: nil, environment: environment, repository: repository)
         }
-        let now = Timestamp.now()
-        let sig = GitSignature(name: who.name, email: who.email, time: now,
-                               offsetMinutes: Timestamp.localOffsetMinutes(at: now))
+        let sig = who.signatureNow()
         do {
             _ = try repository.commit(changes, message: CommitMessage.initial(environments: config.environmentNames),
                                       author: sig, committer: sig)

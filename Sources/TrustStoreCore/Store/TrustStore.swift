@@ -267,9 +267,7 @@ public final class TrustStore {
                 + " would be overwritten; the store is unchanged",
                 hint: "commit them with git, or discard them (git checkout -- PATH), then run the command again")
         }
-        let now = Timestamp.now()
-        let sig = GitSignature(
-            name: author.name, email: author.email, time: now, offsetMinutes: Timestamp.localOffsetMinutes(at: now))
+        let sig = author.signatureNow()
         do {
             return try repository.commit(changes, message: message, author: sig, committer: sig)
         } catch {

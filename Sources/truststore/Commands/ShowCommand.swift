@@ -55,7 +55,7 @@ struct ShowCommand: StoreCommand {
         let reason = view.trailers.first { $0.hasPrefix("Truststore-Reason: ") }.map { String($0.dropFirst(19)) }
         let sources = view.trailers.filter { $0.hasPrefix("Truststore-Source: ") }.map { String($0.dropFirst(19)) }
         let hasTrailers = view.trailers.contains { $0.hasPrefix("Truststore-") }
-        Console.line("Reason:    \(reason ?? (hasTrailers ? "(none recorded)" : "(none recorded), committed without truststore trailers"))")
+        Console.line("Reason:    \(TrustChange.describe(reason: reason, hasTrailers: hasTrailers))")
         for source in sources { Console.line("Source:    \(source)") }
         if view.changes.isEmpty {
             Console.line("Changes:   none to any environment's certificates")

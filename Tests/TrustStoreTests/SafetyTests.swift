@@ -109,4 +109,60 @@ struct SafetyTests {
         #expect(add.stderr.contains("warning: validating at 2025-06-01T00:00:00Z, not now"), "\(add)")
         #expect(try store.trailers().contains("Truststore-Validated-At: 2025-06-01T00:00:00Z"))
     }
+
+    @Test("a DER private key is refused as a private key, with the hint to remove it, and nothing is stored")
+    func derPrivateKey() throws {
+        let store = try TestStore()
+        let temp = try TemporaryDirectory()
+        try openssl(["pkey", "-in", try TestPKI.key("root"), "-outform", "DER", "-out", temp.file("key.der")],
+                    in: temp.path)
+        let snapshot = try store.snapshot()
+        let add = try store.run(["add", temp.file("key.der"), try TestPKI.pem("root"), "--env", "prod",
+                                 "--skip-invalid", "--at", testTime])
+        #expect(add.status == 1, "\(add)")
+        #expect(add.stderr.contains("contains a private key"), "\(add)")
+        #expect(add.stderr.contains("hint: remove the private key"), "\(add)")
+        #expect(try store.snapshot() == snapshot)
+    }
+
+    @Test("include_system = true for an environment makes a plain export append the machine's default bundle")
+    func includeSystemFromConfiguration() throws {
+        let system = "/etc/ssl/certs/ca-certificates.crt"
+        try #require(FileManager.default.fileExists(atPath: system), "the ca-certificates package is needed")
+        let store = try TestStore()
+        try store.run(["add", try TestPKI.pem("root"), "--env", "prod", "--at", testTime])
+        let plain = try store.run(["export", "prod", "--at", testTime])
+        #expect(try fingerprints(ofBundle: plain.stdout).count == 1, "\(plain.stderr)")
+        let config = store.root + "/truststore.toml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "[environments.prod]\n", with: "[environments.prod]\ninclude_system = true\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try store.git(["-c", "user.name=x", "-c", "user.email=y", "commit", "-qam", "prod includes system"]).status == 0)
+        let merged = try store.run(["export", "prod", "--at", testTime])
+        #expect(merged.status == 0, "\(merged)")
+        #expect(try fingerprints(ofBundle: merged.stdout).count > 1, "\(merged.stderr)")
+        #expect(merged.stderr.contains("appended"), "\(merged.stderr)")
+    }
+
+    @Test("removing an environment that still holds certificates needs --reason as well as --force")
+    func environmentRemovalNeedsReason() throws {
+        let store = try TestStore()
+        try store.run(["add", try TestPKI.pem("root"), "--env", "staging", "--at", testTime])
+        let snapshot = try store.snapshot()
+        let noReason = try store.run(["env", "remove", "staging", "--force"])
+        #expect(noReason.status == 64, "\(noReason)")
+        #expect(noReason.stderr.contains("--reason is required"), "\(noReason)")
+        #expect(try store.snapshot() == snapshot)
+        let withReason = try store.run(["env", "remove", "staging", "--force", "--reason", "staging retired"])
+        #expect(withReason.status == 0, "\(withReason)")
+        try store.expectSound()
+    }
+
+    @Test("check --warn-days rejects a negative number as a usage error")
+    func negativeWarnDays() throws {
+        let store = try TestStore()
+        let result = try store.run(["check", "--warn-days", "-5"])
+        #expect(result.status == 64, "\(result)")
+        #expect(result.stderr.contains("must not be negative"), "\(result)")
+    }
 }

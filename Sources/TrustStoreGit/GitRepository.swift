@@ -396,7 +396,10 @@ package final class GitRepository {
             time: Int64(sig.when.time), offsetMinutes: Int(sig.when.offset))
     }
 
-    private func trailers(_ message: String) -> [(key: String, value: String)] {
+    private func trailers(_ message: String) -> [(key: String, value: String)] { Self.trailers(of: message) }
+
+    /// The trailers of a commit message (`git_message_trailers`), in order.
+    package static func trailers(of message: String) -> [(key: String, value: String)] {
         var arr = git_message_trailer_array()
         guard git_message_trailers(&arr, message) == 0 else { return [] }
         defer { git_message_trailer_array_free(&arr) }
@@ -432,6 +435,56 @@ package final class GitRepository {
             default:
                 continue
             }
+        }
+        return out
+    }
+
+    /// What `git commit` would commit: the differences between HEAD's tree (none while HEAD is unborn) and the
+    /// index (`git_diff_tree_to_index`), every path, in path order; renames appear as a deletion and an addition.
+    package func stagedChanges() throws(GitError) -> [FileDelta] {
+        var index: OpaquePointer?
+        try check("git_repository_index", git_repository_index(&index, repo))
+        defer { git_index_free(index) }
+        var tree: OpaquePointer?
+        if let head = try headCommitID() { tree = try lookupTree(ofCommit: head) }
+        defer { if tree != nil { git_tree_free(tree) } }
+        var opts = git_diff_options()
+        git_diff_options_init(&opts, UInt32(GIT_DIFF_OPTIONS_VERSION))
+        var diff: OpaquePointer?
+        try check("git_diff_tree_to_index", git_diff_tree_to_index(&diff, repo, tree, index, &opts))
+        defer { git_diff_free(diff) }
+        var out: [FileDelta] = []
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let d = git_diff_get_delta(diff, i)?.pointee else { continue }
+            let oldPath = d.old_file.path.map { String(cString: $0) } ?? ""
+            let newPath = d.new_file.path.map { String(cString: $0) } ?? ""
+            switch d.status {
+            case GIT_DELTA_ADDED:
+                out.append(FileDelta(status: .added, path: newPath, oldBlobID: nil, newBlobID: d.new_file.id.hex))
+            case GIT_DELTA_DELETED:
+                out.append(FileDelta(status: .deleted, path: oldPath, oldBlobID: d.old_file.id.hex, newBlobID: nil))
+            case GIT_DELTA_MODIFIED, GIT_DELTA_TYPECHANGE:
+                out.append(FileDelta(
+                    status: .modified, path: newPath, oldBlobID: d.old_file.id.hex, newBlobID: d.new_file.id.hex))
+            default:
+                continue
+            }
+        }
+        return out
+    }
+
+    /// The index's files under `prefix` (stage 0), with their blob ids: the tree `git commit` would write.
+    package func indexFiles(under prefix: String) throws(GitError) -> [TreeFile] {
+        var index: OpaquePointer?
+        try check("git_repository_index", git_repository_index(&index, repo))
+        defer { git_index_free(index) }
+        var out: [TreeFile] = []
+        for i in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, i)?.pointee, let cPath = entry.path else { continue }
+            let path = String(cString: cPath)
+            guard path.hasPrefix(prefix) else { continue }
+            var oid = entry.id
+            out.append(TreeFile(path: path, blobID: oid.hex, content: try blob(oid)))
         }
         return out
     }

@@ -26,7 +26,8 @@ struct Tool: ParsableCommand {
         subcommands: [
             InitCommand.self, AddCommand.self, RemoveCommand.self, ListCommand.self, ShowCommand.self,
             LogCommand.self, DiffCommand.self, BlameCommand.self, ExportCommand.self, VerifyCommand.self,
-            CheckCommand.self, FetchCommand.self, ReleaseCommand.self, EnvCommand.self,
+            CheckCommand.self, FetchCommand.self, ReleaseCommand.self, EnvCommand.self, HooksCommand.self,
+            GitHooksCommand.self,
         ]
     )
 

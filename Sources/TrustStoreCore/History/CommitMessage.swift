@@ -28,6 +28,7 @@ package enum CommitMessage {
         package static let input = "Truststore-Input"
         package static let validatedAt = "Truststore-Validated-At"
         package static let forced = "Truststore-Forced"
+        package static let noVerify = "Truststore-No-Verify"
     }
 
     package static func add(

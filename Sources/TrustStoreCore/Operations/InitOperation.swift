@@ -9,11 +9,13 @@ public enum InitOperation {
     /// Creates a store at `directory` (created when missing; it must not already hold a git repository).
     /// - Parameters:
     ///   - environments: names to declare; empty means the template's (dev, staging, prod).
+    ///   - installHooks: copy the product's stock hooks into `hooks/` and approve them on this machine (the user
+    ///     chose to run this product, so its own hooks are trusted; hooks that arrive later by clone or pull are not).
     /// - Returns: the opened store.
     /// - Throws: ``TrustStoreError``: usage for an invalid environment name, failure when the directory is
     ///   already a repository or a write fails.
     public static func run(directory: String, environments: [String], author: Author?,
-                           environment: [String: String], resources: ProductResources)
+                           environment: [String: String], resources: ProductResources, installHooks: Bool = true)
         throws(TrustStoreError) -> TrustStore
     {
         for name in environments { try EnvironmentName.validate(name) }
@@ -42,7 +44,7 @@ public enum InitOperation {
         for name in config.environmentNames {
             changes.append(.write(path: CertificateFile.folder(of: name) + ".gitkeep", content: []))
         }
-        changes += stockHooks(resources.hooksDirectory, relative: "hooks")
+        if installHooks { changes += stockHooks(resources.hooksDirectory, relative: "hooks") }
 
         let repository: GitRepository
         do {
@@ -61,7 +63,10 @@ public enum InitOperation {
         } catch {
             throw TrustStoreError(.failure, "cannot make the first commit of the store: \(error)")
         }
-        return try TrustStore.open(repository.workdir.hasSuffix("/") ? String(repository.workdir.dropLast()) : repository.workdir)
+        let store = try TrustStore.open(
+            repository.workdir.hasSuffix("/") ? String(repository.workdir.dropLast()) : repository.workdir)
+        if installHooks { try HookRegistry.approve(HookRegistry.allHooks(in: store), in: store) }
+        return store
     }
 
     /// Every file under the product's hooks folder, keeping the execute bit.

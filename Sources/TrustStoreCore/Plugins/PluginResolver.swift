@@ -42,6 +42,12 @@ public enum PluginResolver {
         return out.sorted { $0.0 < $1.0 }
     }
 
+    /// The export plugin for a format that is not built in: `truststore-export-FORMAT`, the first on PATH.
+    public static func exportPlugin(format: String, path: String) -> String? {
+        guard !format.isEmpty, !format.contains("/") else { return nil }
+        return executable(prefix + "export-" + format, path: path)
+    }
+
     private static func executable(_ file: String, path: String) -> String? {
         for dir in path.split(separator: ":").map(String.init) where !dir.isEmpty {
             let full = dir + "/" + file

@@ -21,6 +21,8 @@ public struct StoreConfig: Codable, Sendable, Equatable {
     public var policy: Policy
     /// Declared environments by name. An environment not declared here does not exist.
     public var environments: [String: EnvironmentConfig]
+    /// The `[hooks]` table: time limit and per-hook settings (see ``HooksConfig``).
+    public var hooks: HooksConfig
 
     /// Validation limits applied by `add` (and by `remove`'s path check).
     public struct Policy: Codable, Sendable, Equatable {
@@ -99,10 +101,11 @@ public struct StoreConfig: Codable, Sendable, Equatable {
         version = 1
         policy = Policy()
         self.environments = environments
+        hooks = HooksConfig()
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, policy, environments
+        case version, policy, environments, hooks
     }
 
     public init(from decoder: any Decoder) throws {
@@ -110,6 +113,15 @@ public struct StoreConfig: Codable, Sendable, Equatable {
         version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 1
         policy = try c.decodeIfPresent(Policy.self, forKey: .policy) ?? Policy()
         environments = try c.decodeIfPresent([String: EnvironmentConfig].self, forKey: .environments) ?? [:]
+        hooks = try c.decodeIfPresent(HooksConfig.self, forKey: .hooks) ?? HooksConfig()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version)
+        try c.encode(policy, forKey: .policy)
+        try c.encode(environments, forKey: .environments)
+        if hooks != HooksConfig() { try c.encode(hooks, forKey: .hooks) }
     }
 
     /// Environment names in sorted order.

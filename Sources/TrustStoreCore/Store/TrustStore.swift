@@ -252,9 +252,13 @@ public final class TrustStore {
 
     // MARK: Committing
 
-    /// Commits `changes` as one commit with `message`, authored by `author` (committer the same).
+    /// Commits `changes` as one commit with `message`, authored by `author` (committer the same), after the
+    /// store's `pre-commit` hooks accepted it and before its `post-commit` hooks are told (see ``HookRunner``).
+    /// `commitOptions` add their trailers (`Reviewed-by`, `Truststore-No-Verify`) to the message; with
+    /// `noVerify` the `pre-commit` hooks do not run.
     /// - Throws: ``TrustStoreError``: rejected when a path to change has uncommitted edits (staged or not),
-    ///   which the commit would overwrite; failure with libgit2's message. Either way the store is left as it was.
+    ///   which the commit would overwrite, when a hook is not approved, or when a `pre-commit` hook vetoes;
+    ///   failure with libgit2's message. Either way the store is left as it was.
     package func commit(_ changes: [TreeChange], message: String, author: Author) throws(TrustStoreError) -> String {
         let dirty: [String]
         do {
@@ -267,17 +271,68 @@ public final class TrustStore {
                 + " would be overwritten; the store is unchanged",
                 hint: "commit them with git, or discard them (git checkout -- PATH), then run the command again")
         }
+        let message = commitOptions.apply(to: message)
+        let runner = HookRunner(store: self)
+        // Refuse unapproved post-commit hooks before committing: afterwards it would be too late to refuse.
+        let postHooks = try runner.runnableHooks(.postCommit)
+        let preHooks = commitOptions.noVerify ? [] : try runner.runnableHooks(.preCommit)
+        var change: HookChange?
+        if !preHooks.isEmpty || !postHooks.isEmpty {
+            change = try hookChange(changes, message: message, author: author)
+        }
+        if !preHooks.isEmpty, let change { try runner.run(.preCommit, change: change) }
         let sig = author.signatureNow()
+        let id: String
         do {
-            return try repository.commit(changes, message: message, author: sig, committer: sig)
+            id = try repository.commit(changes, message: message, author: sig, committer: sig)
         } catch {
             throw TrustStoreError(.failure, "cannot commit: \(error); the store was left as it was")
         }
+        if !postHooks.isEmpty, let change {
+            do {
+                try runner.run(.postCommit, change: change)
+            } catch {
+                addWarning(error.message)
+            }
+        }
+        return id
     }
 
+    /// The hooks' view of a commit about to be made: each path's content at HEAD and after.
+    private func hookChange(_ changes: [TreeChange], message: String, author: Author) throws(TrustStoreError)
+        -> HookChange
+    {
+        var writes: [(path: String, old: [UInt8]?, new: [UInt8]?)] = []
+        do {
+            let head = try repository.headCommitID()
+            for change in changes {
+                let old = try head.flatMap { (id) throws(GitError) in try repository.file(at: id, path: change.path) }
+                switch change {
+                case .write(let path, let content, _): writes.append((path, old, content))
+                case .remove(let path): writes.append((path, old, nil))
+                }
+            }
+        } catch {
+            throw TrustStoreError(.failure, "cannot read HEAD for the hooks: \(error)")
+        }
+        return HookChange.from(writes: writes, trailers: GitRepository.trailers(of: message),
+                               author: author.description, time: Timestamp.now())
+    }
+
+    /// Options of the command that apply to its commit: `--no-verify` and `--reviewed-by`.
+    public var commitOptions = CommitOptions()
+
     /// Problems that did not stop the operation (for stderr), such as an index that could not be refreshed
-    /// after a commit.
-    public var warnings: [String] { repository.warnings }
+    /// after a commit, or a hook that is not executable.
+    public var warnings: [String] { repository.warnings + extraWarnings }
+    private var extraWarnings: [String] = []
+
+    /// What hooks printed (each line prefixed with the hook's path), for stderr.
+    public internal(set) var hookOutput: [String] = []
+
+    func addWarning(_ text: String) {
+        if !extraWarnings.contains(text) { extraWarnings.append(text) }
+    }
 
     /// Reloads the configuration after a commit changed it.
     package func reloadConfig() throws(TrustStoreError) {

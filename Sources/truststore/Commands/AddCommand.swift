@@ -17,6 +17,7 @@ struct AddCommand: StoreCommand {
             """)
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var commitFlags: CommitFlags
 
     @Argument(help: ArgumentHelp("Certificate files; '-' reads standard input.", valueName: "file"))
     var files: [String] = []
@@ -65,6 +66,7 @@ struct AddCommand: StoreCommand {
     }
 
     func run(in store: TrustStore) throws(TrustStoreError) {
+        store.commitOptions = commitFlags.options
         let environment = ProcessEnvironment.current
         let time = try Timestamp.resolve(at)
         if at != nil && abs(time - Timestamp.now()) > 86_400 {

@@ -23,6 +23,7 @@ struct EnvCommand: ParsableCommand {
     struct Add: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Declare an environment (one commit).")
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var commitFlags: CommitFlags
         @Argument(help: ArgumentHelp("Name: lowercase letters, digits, '.', '_' or '-'.", valueName: "name"))
         var name: String
         @Option(help: "A description.")
@@ -31,6 +32,7 @@ struct EnvCommand: ParsableCommand {
         var author: String?
 
         func run(in store: TrustStore) throws(TrustStoreError) {
+            store.commitOptions = commitFlags.options
             let who = try Author.resolve(explicit: author, environment: ProcessEnvironment.current, repository: store.repository)
             let commit = try EnvironmentOperation(store: store).add(name, description: description, author: who)
             Console.line("declared environment '\(name)' (commit \(commit.prefix(12)))")
@@ -40,6 +42,7 @@ struct EnvCommand: ParsableCommand {
     struct Remove: StoreCommand {
         static let configuration = CommandConfiguration(abstract: "Remove an environment (one commit).")
         @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var commitFlags: CommitFlags
         @Argument(help: ArgumentHelp("The environment.", valueName: "name"))
         var name: String
         @Flag(help: "Remove it even when it still holds certificates.")
@@ -50,6 +53,7 @@ struct EnvCommand: ParsableCommand {
         var author: String?
 
         func run(in store: TrustStore) throws(TrustStoreError) {
+            store.commitOptions = commitFlags.options
             let who = try Author.resolve(explicit: author, environment: ProcessEnvironment.current, repository: store.repository)
             let commit = try EnvironmentOperation(store: store).remove(name, force: force, reason: reason, author: who)
             Console.line("removed environment '\(name)' (commit \(commit.prefix(12)))")

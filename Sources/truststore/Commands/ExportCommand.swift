@@ -42,6 +42,9 @@ struct ExportCommand: StoreCommand {
     @Option(help: ArgumentHelp("The default bundle to append (implies --include-system).", valueName: "file"))
     var systemBundle: String?
 
+    @Flag(name: .customLong("no-verify"), help: "Skip the store's pre-export hooks.")
+    var noVerify = false
+
     func validate() throws {
         if rev != nil && asOf != nil { throw ValidationError("give --rev or --as-of, not both") }
     }
@@ -64,6 +67,7 @@ struct ExportCommand: StoreCommand {
         let bundle = try PEMBundleExporter.export(
             store, environment: env, at: time, includeSystem: includeSystem,
             systemBundle: systemBundle.map { absolutePath($0, cwd: cwd) }, commit: commit)
+        try HookRunner.preExport(store, environment: env, pemBundle: bundle.text, noVerify: noVerify)
         for warning in bundle.warnings { Console.error("warning: \(warning)") }
         for (entry, reason) in bundle.omitted {
             Console.error("warning: left out '\(entry.subject)' (\(entry.sha256.prefix(16))): \(reason)")

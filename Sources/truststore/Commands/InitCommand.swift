@@ -5,7 +5,11 @@ struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create a store: a git repository with truststore.toml, stores/<env>/ and hooks/.",
-        discussion: "Makes the first commit. Default environments: dev, staging, prod.")
+        discussion: """
+            Makes the first commit. Default environments: dev, staging, prod. The stock hooks (require a reason, \
+            refuse certificates expiring soon, and four more that truststore.toml's [hooks] tables enable) are \
+            installed in hooks/pre-commit.d/ and approved on this machine; see docs/hooks.md.
+            """)
 
     @Argument(help: ArgumentHelp("Directory of the new store (created when missing).", valueName: "dir"))
     var directory: String = "."
@@ -16,6 +20,9 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Author of the first commit.", valueName: "Name <email>"))
     var author: String?
 
+    @Flag(name: .customLong("no-hooks"), help: "Do not install the stock hooks.")
+    var noHooks = false
+
     func run() throws {
         do {
             let env = ProcessEnvironment.current
@@ -25,9 +32,14 @@ struct InitCommand: ParsableCommand {
             }
             let path = TrustStoreCore.absolutePath(directory, cwd: ProcessEnvironment.cwd)
             let store = try InitOperation.run(
-                directory: path, environments: environments, author: who, environment: env, resources: resources)
+                directory: path, environments: environments, author: who, environment: env, resources: resources,
+                installHooks: !noHooks)
             Console.line("initialised a truststore store in \(store.root)")
             Console.line("environments: " + store.config.environmentNames.joined(separator: ", "))
+            let hooks = HookRegistry.allHooks(in: store).filter(\.runs)
+            if !hooks.isEmpty {
+                Console.line("hooks: " + hooks.map(\.name).joined(separator: ", ") + " (approved; 'truststore hooks list')")
+            }
         } catch {
             throw Console.fail(error)
         }

@@ -12,6 +12,7 @@ struct RemoveCommand: StoreCommand {
             """)
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var commitFlags: CommitFlags
 
     @Argument(help: ArgumentHelp("Fingerprint, unique fingerprint prefix, or certificate file.", valueName: "cert"))
     var cert: String
@@ -36,6 +37,7 @@ struct RemoveCommand: StoreCommand {
     }
 
     func run(in store: TrustStore) throws(TrustStoreError) {
+        store.commitOptions = commitFlags.options
         let time = try Timestamp.resolve(at)
         let who = try Author.resolve(explicit: author, environment: ProcessEnvironment.current, repository: store.repository)
         let selector = try CertificateSelector(cert, cwd: ProcessEnvironment.cwd)

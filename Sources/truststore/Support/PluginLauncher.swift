@@ -9,11 +9,12 @@ enum PluginLauncher {
     /// Replaces the process with `plugin`, passing `arguments` and the environment plus `TRUSTSTORE_BIN`,
     /// `TRUSTSTORE_VERSION` and, when a store is found as the built-ins would find it, `TRUSTSTORE_STORE`.
     /// Returns only when the exec fails, with the exit status to use (126, as shells do).
-    static func exec(_ plugin: String, arguments: [String]) -> Int32 {
-        var environment = ProcessEnvironment.current
+    static func exec(_ plugin: String, arguments: [String], extraEnvironment: [String: String] = [:]) -> Int32 {
+        var environment = ProcessEnvironment.current.merging(extraEnvironment) { _, new in new }
         environment["TRUSTSTORE_BIN"] = ProcessEnvironment.executable
         environment["TRUSTSTORE_VERSION"] = Tool.version
-        if let store = try? TrustStore.locate(explicit: nil, environment: environment, cwd: ProcessEnvironment.cwd) {
+        if environment["TRUSTSTORE_STORE"] == nil,
+           let store = try? TrustStore.locate(explicit: nil, environment: environment, cwd: ProcessEnvironment.cwd) {
             environment["TRUSTSTORE_STORE"] = store.root
         }
         let argv = [plugin] + arguments
@@ -26,5 +27,36 @@ enum PluginLauncher {
         cEnvp.forEach { free($0) }
         Console.error("error: cannot run plugin '\(plugin)': \(reason)")
         return 126
+    }
+
+    /// Runs an export plugin in place of truststore (`truststore export ENV --format NAME`): `text` (the
+    /// environment's PEM bundle) becomes its standard input through an unlinked temporary file, so it can be read
+    /// at any pace and more than once; its arguments are the environment name; `extraEnvironment` adds
+    /// `TRUSTSTORE_ENV`, `TRUSTSTORE_EXPORT_FORMAT`, `TRUSTSTORE_EXPORT_OUTPUT`… Returns only when it fails.
+    static func execExport(_ plugin: String, environmentName: String, stdin text: String,
+                           extraEnvironment: [String: String]) -> Int32
+    {
+        var template = Array("/tmp/truststore-export-XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else {
+            Console.error("error: cannot create a temporary file for plugin '\(plugin)': \(String(cString: strerror(errno)))")
+            return ExitStatus.failure
+        }
+        unlink(String(cString: template))
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                Console.error("error: cannot write the input of plugin '\(plugin)': \(String(cString: strerror(errno)))")
+                return ExitStatus.failure
+            }
+            offset += n
+        }
+        lseek(fd, 0, SEEK_SET)
+        dup2(fd, 0)
+        close(fd)
+        return exec(plugin, arguments: [environmentName], extraEnvironment: extraEnvironment)
     }
 }

@@ -19,7 +19,10 @@ protocol StoreCommand: ParsableCommand {
 extension StoreCommand {
     func run() throws {
         var opened: TrustStore?
-        defer { for warning in opened?.warnings ?? [] { Console.error("warning: \(warning)") } }
+        defer {
+            for line in opened?.hookOutput ?? [] { Console.error(line) }
+            for warning in opened?.warnings ?? [] { Console.error("warning: \(warning)") }
+        }
         do {
             let store = try TrustStore.locate(
                 explicit: storeOptions.store, environment: ProcessEnvironment.current, cwd: ProcessEnvironment.cwd)
@@ -34,4 +37,27 @@ extension StoreCommand {
 /// `--format text|json`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+}
+
+/// Options of every command that commits: `--no-verify` and `--reviewed-by`, recorded as trailers.
+struct CommitFlags: ParsableArguments {
+    @Flag(name: .customLong("no-verify"), help: ArgumentHelp(
+        "Skip the store's pre-commit hooks (recorded in the commit as 'Truststore-No-Verify: true')."))
+    var noVerify = false
+
+    @Option(name: .customLong("reviewed-by"), help: ArgumentHelp(
+        "A reviewer of the change, recorded as a 'Reviewed-by:' trailer (repeatable).", valueName: "Name <email>"))
+    var reviewedBy: [String] = []
+
+    func validate() throws {
+        for reviewer in reviewedBy {
+            do {
+                _ = try Author.parse(reviewer, source: "--reviewed-by")
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
+    }
+
+    var options: CommitOptions { CommitOptions(noVerify: noVerify, reviewedBy: reviewedBy) }
 }

@@ -164,15 +164,17 @@ final class TestStore: @unchecked Sendable {
     let home: String
     var environment: [String: String]
 
-    /// Runs `truststore init` with `environments` (default: the template's dev, staging, prod).
-    init(environments: [String] = []) throws {
+    /// Runs `truststore init` with `environments` (default: the template's dev, staging, prod), without the stock
+    /// hooks unless `stockHooks` (most suites test other things, and the stock hooks require a reason).
+    init(environments: [String] = [], stockHooks: Bool = false) throws {
         temp = try TemporaryDirectory()
         root = temp.path + "/store"
         home = temp.path + "/home"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         environment = Run.baseEnvironment(home: home)
         let result = try Run.program(
-            Run.truststore, ["init", root] + environments.flatMap { ["--env", $0] }, cwd: temp.path,
+            Run.truststore, ["init", root] + environments.flatMap { ["--env", $0] } + (stockHooks ? [] : ["--no-hooks"]),
+            cwd: temp.path,
             environment: environment)
         guard result.status == 0 else { throw TestFailure("init failed: \(result)") }
     }

@@ -167,7 +167,7 @@ struct StoreLifecycleTests {
         let list = try store.run(["list", "--format", "json"], cwd: sub)
         #expect(list.status == 0, "\(list)")
         #expect(try jsonArray(list.stdout).compactMap { $0["sha256"] as? String } == [rootFP])
-        let log = try store.run(["log", "--format", "json"], cwd: store.root + "/hooks")
+        let log = try store.run(["log", "--format", "json"], cwd: store.root + "/stores/dev")
         #expect(log.status == 0, "\(log)")
         #expect(try jsonArray(log.stdout).count == 1)
         try store.expectSound()
@@ -552,9 +552,9 @@ struct StoreLifecycleTests {
         try "unrelated work\n".write(toFile: store.root + "/notes.txt", atomically: true, encoding: .utf8)
         try (readme + "a staged edit\n").write(toFile: store.root + "/README.md", atomically: true, encoding: .utf8)
         try #require(try store.git(["add", "notes.txt", "README.md"]).status == 0)
-        let hookReadme = store.root + "/hooks/README.md"
-        let hookText = try String(contentsOfFile: hookReadme, encoding: .utf8)
-        try (hookText + "an unstaged edit\n").write(toFile: hookReadme, atomically: true, encoding: .utf8)
+        let config = store.root + "/truststore.toml"
+        let configText = try String(contentsOfFile: config, encoding: .utf8)
+        try (configText + "# an unstaged edit\n").write(toFile: config, atomically: true, encoding: .utf8)
 
         let rootFP = try fingerprint(ofFile: try TestPKI.pem("root"))
         let stored = "stores/prod/test-root-ca_\(rootFP.prefix(16)).pem"
@@ -572,7 +572,7 @@ struct StoreLifecycleTests {
         // The user's staged changes are still staged, the unstaged edit is still there, and the new certificate
         // is in the index and the work tree exactly as committed.
         let status = try store.git(["status", "--porcelain", "--untracked-files=all"]).stdout
-        #expect(Set(status.split(separator: "\n").map(String.init)) == ["A  notes.txt", "M  README.md", " M hooks/README.md"],
+        #expect(Set(status.split(separator: "\n").map(String.init)) == ["A  notes.txt", "M  README.md", " M truststore.toml"],
                 "\(status)")
         #expect(try store.git(["diff", "--cached", "--name-only", "--", "stores/"]).stdout.isEmpty)
         #expect(try store.git(["diff", "--name-only", "--", "stores/"]).stdout.isEmpty)

@@ -98,3 +98,50 @@ package struct CheckOperation {
         return report
     }
 }
+
+extension CheckOperation {
+    /// `truststore check FILE…` (for the pre-commit framework): each file's certificates checked on their own,
+    /// outside any store, with the rules of `add` except the path check (CA constraints, validity, key and
+    /// signature strength, serial) plus the expiry warning. A file that cannot be read, holds no certificate, or
+    /// holds a private key is an `unusable-file` error. Findings are grouped under the file's name (as
+    /// `environment`).
+    /// - Parameters:
+    ///   - policy: the store's policy when a store is found, else the defaults.
+    ///   - warnDays: days of 86,400 s; time: seconds since the epoch (UTC).
+    package static func checkFiles(_ inputs: [AddInput], policy: StoreConfig.Policy, warnDays: Int, time: Int64)
+        -> CheckReport
+    {
+        var report = CheckReport(at: Timestamp.format(time), warnDays: warnDays, certificates: [:], findings: [])
+        for input in inputs {
+            let context = ValidationContext(policy: policy, time: time, environment: input.name)
+            report.certificates[input.name] = 0
+            let decoded: DecodedInput
+            do {
+                decoded = try InputDecoder.decode(try input.bytes.get())
+            } catch let error as InputRejection {
+                report.findings.append(CheckFinding(environment: input.name, severity: .error, rule: "unusable-file",
+                    subject: "", sha256: "", notAfter: "", message: error.description))
+                continue
+            } catch {
+                report.findings.append(CheckFinding(environment: input.name, severity: .error, rule: "unusable-file",
+                    subject: "", sha256: "", notAfter: "", message: "\(error)"))
+                continue
+            }
+            report.certificates[input.name] = decoded.certificates.count
+            for item in decoded.certificates {
+                let info = item.certificate.info
+                var findings = standardCertificateRules.flatMap { $0.evaluate(info, in: context) }
+                let remaining = info.notAfter - time
+                if remaining >= 0 && remaining < Int64(warnDays) * 86_400 {
+                    findings.append(Finding(.warning, "expiring",
+                        "expires in \(remaining / 86_400) days, on \(Timestamp.format(info.notAfter))"))
+                }
+                report.findings += findings.map {
+                    CheckFinding(environment: input.name, severity: $0.severity, rule: $0.rule, subject: info.subject,
+                                 sha256: info.fingerprint, notAfter: Timestamp.format(info.notAfter), message: $0.message)
+                }
+            }
+        }
+        return report
+    }
+}

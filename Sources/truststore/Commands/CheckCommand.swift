@@ -33,14 +33,51 @@ struct CheckCommand: StoreCommand {
     @Flag(name: .shortAndLong, help: "Also list informational findings (text format; JSON always has them).")
     var verbose = false
 
+    @Argument(help: ArgumentHelp(
+        "Check these certificate files on their own instead of the store's environments (no store needed; the "
+            + "store's [policy] applies when there is one). For the pre-commit framework.", valueName: "file"))
+    var files: [String] = []
+
     func validate() throws {
+        if !files.isEmpty && env != nil { throw ValidationError("give --env or files, not both") }
         guard warnDays >= 0 else { throw ValidationError("--warn-days must not be negative") }
+    }
+
+    func run() throws {
+        guard !files.isEmpty else {
+            // The store's environments: find and open the store as every store command does.
+            let opened: TrustStore
+            do {
+                opened = try TrustStore.locate(
+                    explicit: storeOptions.store, environment: ProcessEnvironment.current, cwd: ProcessEnvironment.cwd)
+            } catch {
+                throw Console.fail(error)
+            }
+            do { try run(in: opened) } catch { throw Console.fail(error) }
+            return
+        }
+        do {
+            let time = try Timestamp.resolve(at)
+            let cwd = ProcessEnvironment.cwd
+            let policy = (try? TrustStore.locate(
+                explicit: storeOptions.store, environment: ProcessEnvironment.current, cwd: cwd))?.config.policy
+            let inputs = files.map { AddInput.file($0, path: absolutePath($0, cwd: cwd)) }
+            let report = CheckOperation.checkFiles(inputs, policy: policy ?? StoreConfig.Policy(), warnDays: warnDays,
+                                                   time: time)
+            try render(report, groups: files)
+        } catch {
+            throw Console.fail(error)
+        }
     }
 
     func run(in store: TrustStore) throws(TrustStoreError) {
         let time = try Timestamp.resolve(at)
         let envs = env.map { [$0] } ?? store.config.environmentNames
         let report = try CheckOperation(store: store).run(environments: envs, warnDays: warnDays, time: time)
+        try render(report, groups: envs)
+    }
+
+    private func render(_ report: CheckReport, groups envs: [String]) throws(TrustStoreError) {
         if format == .json {
             Console.out(try JSONOutput.encode(report))
         } else {

@@ -248,7 +248,7 @@ NEW_CERT="$WORK/pool/$(printf '%03d' "$POOL").pem"
 T_POOL=$(now_ns)
 
 log "rendering the pool with truststore add (scratch store)"
-"$BIN" init "$WORK/scratch" --env prod >/dev/null
+"$BIN" init "$WORK/scratch" --env prod --no-hooks >/dev/null
 POOL_FILES=()
 for (( i = 0; i < POOL; i++ )); do POOL_FILES+=("$WORK/pool/$(printf '%03d' "$i").pem"); done
 "$BIN" add --store "$WORK/scratch" --env prod --at "$AT" "${POOL_FILES[@]}" >"$WORK/render.out" 2>"$WORK/render.err" ||
@@ -260,7 +260,7 @@ T_RENDER=$(now_ns)
 # make_store DIR MODE SUMMARY -> a store with the history of MODE; prints the timings "stream import reset"
 make_store() {
     local dir="$1" mode="$2" summary="$3" branch base t0 t1 t2 t3
-    "$BIN" init "$dir" --env prod >/dev/null
+    "$BIN" init "$dir" --env prod --no-hooks >/dev/null
     branch="$("${GIT[@]}" -C "$dir" symbolic-ref HEAD)"
     base="$("${GIT[@]}" -C "$dir" rev-parse HEAD)"
     t0=$(now_ns)

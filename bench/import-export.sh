@@ -198,7 +198,7 @@ cat >"$WORK/fresh-store.sh" <<'EOF'
 # Untimed: a freshly initialised store with an empty prod environment.
 set -euo pipefail
 rm -rf "$BENCH_WORK/add-store"
-"$BENCH_BIN" init "$BENCH_WORK/add-store" --author "$TRUSTSTORE_AUTHOR" >/dev/null
+"$BENCH_BIN" init "$BENCH_WORK/add-store" --no-hooks --author "$TRUSTSTORE_AUTHOR" >/dev/null
 # Flush the previous run's writes, so a run is not charged for its predecessor's writeback.
 sync
 EOF
@@ -216,7 +216,7 @@ ADD_ARGS=(add --store "$WORK/add-store" "$SYSTEM_BUNDLE" --env prod --skip-inval
 
 # The store that export reads: one import, made once.
 EXPORT_STORE="$WORK/export-store"
-"$BIN" init "$EXPORT_STORE" --author "$TRUSTSTORE_AUTHOR" >/dev/null
+"$BIN" init "$EXPORT_STORE" --no-hooks --author "$TRUSTSTORE_AUTHOR" >/dev/null
 "$BIN" add --store "$EXPORT_STORE" "$SYSTEM_BUNDLE" --env prod --skip-invalid --at "$AT" \
     >"$WORK/add.out" 2>"$WORK/add.err" || { cat "$WORK/add.err" >&2; die "truststore add failed"; }
 EXPORT_ARGS=(export --store "$EXPORT_STORE" prod)

@@ -83,6 +83,22 @@ struct PluginTests {
         #expect(pluginTypo.stderr.contains("did you mean 'rotate'?"), "\(pluginTypo)")
     }
 
+    @Test("with an empty PATH no plugin is found (exit 64, no crash) and built-in commands still run")
+    func emptyPath() throws {
+        let store = try TestStore()
+        let plugins = try PluginFolder()
+        try plugins.add("hello", script: "exit 0")
+        let unknown = try store.run(["hello"], environment: ["PATH": ""])
+        #expect(unknown.status == 64, "\(unknown)")
+        #expect(unknown.stderr.contains("'hello' is not a truststore command, and no 'truststore-hello' plugin is on PATH"),
+                "\(unknown)")
+        let builtin = try store.run(["env", "list"], environment: ["PATH": ""])
+        #expect(builtin.status == 0, "\(builtin)")
+        #expect(builtin.stdout.contains("prod"), "\(builtin)")
+        let help = try store.run(["help"], environment: ["PATH": ""])
+        #expect(help.stdout.contains("PLUGINS: none found on PATH"), "\(help)")
+    }
+
     @Test("truststore help lists the plugins found on PATH")
     func helpListsPlugins() throws {
         let store = try TestStore()

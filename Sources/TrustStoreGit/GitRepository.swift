@@ -419,6 +419,11 @@ package final class GitRepository {
         var diff: OpaquePointer?
         try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, repo, old, new, &opts))
         defer { git_diff_free(diff) }
+        return Self.fileDeltas(diff, prefix: prefix)
+    }
+
+    /// The added, deleted and modified (or type-changed) files of a `git_diff` whose path starts with `prefix`.
+    private static func fileDeltas(_ diff: OpaquePointer?, prefix: String) -> [FileDelta] {
         var out: [FileDelta] = []
         for i in 0..<git_diff_num_deltas(diff) {
             guard let d = git_diff_get_delta(diff, i)?.pointee else { continue }
@@ -429,7 +434,7 @@ package final class GitRepository {
                 out.append(FileDelta(status: .added, path: newPath, oldBlobID: nil, newBlobID: d.new_file.id.hex))
             case GIT_DELTA_DELETED where oldPath.hasPrefix(prefix):
                 out.append(FileDelta(status: .deleted, path: oldPath, oldBlobID: d.old_file.id.hex, newBlobID: nil))
-            case GIT_DELTA_MODIFIED where newPath.hasPrefix(prefix):
+            case GIT_DELTA_MODIFIED where newPath.hasPrefix(prefix), GIT_DELTA_TYPECHANGE where newPath.hasPrefix(prefix):
                 out.append(FileDelta(
                     status: .modified, path: newPath, oldBlobID: d.old_file.id.hex, newBlobID: d.new_file.id.hex))
             default:
@@ -453,24 +458,7 @@ package final class GitRepository {
         var diff: OpaquePointer?
         try check("git_diff_tree_to_index", git_diff_tree_to_index(&diff, repo, tree, index, &opts))
         defer { git_diff_free(diff) }
-        var out: [FileDelta] = []
-        for i in 0..<git_diff_num_deltas(diff) {
-            guard let d = git_diff_get_delta(diff, i)?.pointee else { continue }
-            let oldPath = d.old_file.path.map { String(cString: $0) } ?? ""
-            let newPath = d.new_file.path.map { String(cString: $0) } ?? ""
-            switch d.status {
-            case GIT_DELTA_ADDED:
-                out.append(FileDelta(status: .added, path: newPath, oldBlobID: nil, newBlobID: d.new_file.id.hex))
-            case GIT_DELTA_DELETED:
-                out.append(FileDelta(status: .deleted, path: oldPath, oldBlobID: d.old_file.id.hex, newBlobID: nil))
-            case GIT_DELTA_MODIFIED, GIT_DELTA_TYPECHANGE:
-                out.append(FileDelta(
-                    status: .modified, path: newPath, oldBlobID: d.old_file.id.hex, newBlobID: d.new_file.id.hex))
-            default:
-                continue
-            }
-        }
-        return out
+        return Self.fileDeltas(diff, prefix: "")
     }
 
     /// The index's files under `prefix` (stage 0), with their blob ids: the tree `git commit` would write.

@@ -26,9 +26,19 @@ package struct EffectiveTrust {
         distrust.first { $0.entry.after != nil && $0.entry.matches(certificate) }
     }
 
-    /// `inherited from 'prod'` for a certificate of another environment, nil for the environment's own.
+    /// The environment `certificate` is inherited from, nil for the environment's own.
     package func origin(of certificate: StoredCertificate) -> String? {
         certificate.environment == environment ? nil : certificate.environment
+    }
+
+    /// The summary of `certificate` as this environment sees it: `environment` is this one, `inheritedFrom`
+    /// the environment it comes from when inherited.
+    package func summary(_ certificate: StoredCertificate, distrust: AppliedDistrust? = nil) -> CertificateSummary {
+        var summary = CertificateSummary(certificate)
+        summary.environment = environment
+        summary.inheritedFrom = origin(of: certificate)
+        summary.distrustedBy = distrust?.message
+        return summary
     }
 }
 

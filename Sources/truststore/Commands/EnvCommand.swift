@@ -21,8 +21,9 @@ struct EnvCommand: ParsableCommand {
         func run(in store: TrustStore) throws(TrustStoreError) {
             for env in try EnvironmentOperation(store: store).list() {
                 let count = "\(env.certificates) certificate\(env.certificates == 1 ? "" : "s")"
-                let extends = env.extends.isEmpty ? "" : "(extends \(env.extends.joined(separator: ", "))) "
-                Console.line("\(env.name.padding(12)) \(count.padding(16)) \(extends)\(env.description ?? "")")
+                let extends = env.extends.isEmpty ? [] : ["(extends \(env.extends.joined(separator: ", ")))"]
+                Console.line("\(env.name.padding(12)) \(count.padding(16)) "
+                    + (extends + [env.description ?? ""]).filter { !$0.isEmpty }.joined(separator: " "))
             }
         }
     }

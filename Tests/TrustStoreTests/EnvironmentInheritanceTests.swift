@@ -157,6 +157,37 @@ struct EnvironmentInheritanceTests {
         try store.expectSound()
     }
 
+    @Test("remove, show REV and diff of the work tree see what dev inherits")
+    func otherCommandsResolveInheritance() throws {
+        let store = try devExtendsProd()
+        // An inherited certificate is not dev's to remove: the error says where it comes from.
+        let before = try store.snapshot()
+        let remove = try store.run(["remove", try TestPKI.pem("root"), "--env", "dev", "--reason", "r", "--at", testTime])
+        #expect(remove.status == 1, "\(remove)")
+        #expect(remove.stderr.contains("error: 'CN=Test Root CA,O=truststore tests' is not stored in 'dev': it is "
+            + "inherited from 'prod'"), "\(remove)")
+        #expect(remove.stderr.contains("hint: remove it from 'prod', or distrust it in 'dev'"), "\(remove)")
+        #expect(try store.snapshot() == before)
+
+        // show REV judges an intermediate added to dev against the root dev inherits.
+        try store.addForEnvTests([try TestPKI.pem("chain-a")], env: "dev")
+        let show = try store.run(["show", "HEAD"])
+        #expect(show.status == 0, "\(show)")
+        #expect(show.stdout.contains("valid: passes every rule of 'add'"), "\(show)")
+        #expect(!show.stdout.contains("does not chain"), "\(show)")
+
+        // Removing dev's intermediate is fine; the root it chains to stays in prod.
+        let removeOwn = try store.run(["remove", try TestPKI.pem("chain-a"), "--env", "dev", "--reason", "r",
+                                       "--at", testTime])
+        #expect(removeOwn.status == 0, "\(removeOwn)")
+
+        // A hand-copied intermediate in stores/dev/ is validated against the inherited root too.
+        try FileManager.default.copyItem(atPath: try TestPKI.pem("chain-a"), toPath: store.root + "/stores/dev/chain-a.pem")
+        let diff = try store.run(["diff", "--at", testTime])
+        #expect(diff.status == 0, "\(diff)")
+        #expect(diff.stdout.contains("Chain A CA"), "\(diff)")
+    }
+
     @Test("promote: one commit to the target whose trailers name both environments; log, show and blame render it")
     func promote() throws {
         let store = try TestStore(environments: ["prod", "staging"])

@@ -222,6 +222,34 @@ struct DistrustTests {
         #expect(list.stdout.contains("(distrusted for certificates issued after 2025-02-01T00:00:00Z in 'prod')"), "\(list)")
     }
 
+    @Test("undistrust removes the entry in one commit and the certificate is trusted again; an inherited entry is named")
+    func undistrust() throws {
+        let store = try store()
+        let distrust = try store.run(["distrust", try TestPKI.pem("root-cross"), "--by", "spki", "--env", "prod",
+                                      "--reason", "key compromised"])
+        #expect(distrust.status == 0, "\(distrust)")
+        let refused = try store.run(["verify", "--env", "dev", try TestPKI.pem("leaf"), "--at", testTime])
+        #expect(refused.status == 1, "\(refused)")
+
+        let before = try store.snapshot()
+        let inDev = try store.run(["undistrust", try TestPKI.pem("root"), "--env", "dev", "--reason", "r"])
+        #expect(inDev.status == 1, "\(inDev)")
+        #expect(inDev.stderr.contains("error: no distrust entry of 'dev' matches"), "\(inDev)")
+        #expect(inDev.stderr.contains("is recorded in 'prod'"), "\(inDev)")
+        #expect(try store.snapshot() == before)
+
+        let count = try store.commitCount()
+        let lift = try store.run(["undistrust", try TestPKI.pem("root"), "--env", "prod", "--reason", "key was not leaked"])
+        #expect(lift.status == 0, "\(lift)")
+        #expect(lift.stdout.contains("prod: removed 1 distrust entry"), "\(lift)")
+        #expect(try store.commitCount() == count + 1)
+        #expect(try store.trailers().contains("Truststore-Action: undistrust"))
+        #expect(!(try store.git(["show", "HEAD:truststore.toml"]).stdout.contains("distrust")))
+        let verify = try store.run(["verify", "--env", "dev", try TestPKI.pem("leaf"), "--at", testTime])
+        #expect(verify.status == 0, "\(verify)")
+        try store.expectSound()
+    }
+
     @Test("the export cache stays exact: a distrust commit changes the next export, and the export of the commit before it is unchanged")
     func exportCacheFollowsDistrust() throws {
         let store = try store()

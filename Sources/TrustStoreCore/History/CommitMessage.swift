@@ -90,13 +90,7 @@ package enum CommitMessage {
     /// `Truststore-Distrust-After` when the entries are distrust-after ones.
     package static func distrust(environment: String, entries: [DistrustEntry], reason: String) -> String {
         var trailers: [(String, String)] = [(Key.action, "distrust"), (Key.environment, environment)]
-        for entry in entries {
-            switch entry.key {
-            case .fingerprint: trailers.append((Key.distrust, "sha256 \(entry.sha256 ?? "")"))
-            case .spki: trailers.append((Key.distrust, "spki-sha256 \(entry.spkiSHA256 ?? "")"))
-            case .issuerSerial: trailers.append((Key.distrust, "issuer-serial \(entry.issuer ?? "") \(entry.serial ?? "")"))
-            }
-        }
+        trailers += entries.map { (Key.distrust, distrustValue($0)) }
         if let after = entries.first?.after { trailers.append((Key.distrustAfter, after)) }
         trailers.append((Key.reason, reason))
         let names = entries.map { $0.subject.map { "'\($0)'" } ?? $0.label }
@@ -105,6 +99,28 @@ package enum CommitMessage {
         let body = "Distrusted in \(environment)\(scope):\n" + entries.map { "  \($0.label)  \($0.subject ?? "")" }
             .joined(separator: "\n")
         return build(subject: "\(environment): distrust \(what)\(scope)", body: body, trailers: trailers)
+    }
+
+    /// The value of a `Truststore-Distrust` trailer: `sha256 HEX`, `spki-sha256 HEX` or `issuer-serial ISSUER SERIAL`.
+    private static func distrustValue(_ entry: DistrustEntry) -> String {
+        switch entry.key {
+        case .fingerprint: return "sha256 \(entry.sha256 ?? "")"
+        case .spki: return "spki-sha256 \(entry.spkiSHA256 ?? "")"
+        case .issuerSerial: return "issuer-serial \(entry.issuer ?? "") \(entry.serial ?? "")"
+        }
+    }
+
+    /// `prod: undistrust 'X'`, with `Truststore-Action: undistrust` and one `Truststore-Distrust` per entry removed.
+    package static func undistrust(environment: String, entries: [DistrustEntry], reason: String) -> String {
+        var trailers: [(String, String)] = [(Key.action, "undistrust"), (Key.environment, environment)]
+        trailers += entries.map { (Key.distrust, distrustValue($0)) }
+        trailers.append((Key.reason, reason))
+        let names = entries.map { $0.subject.map { "'\($0)'" } ?? $0.label }
+        return build(
+            subject: "\(environment): undistrust " + (names.count == 1 ? names[0] : "\(names.count) entries"),
+            body: "Distrust entries removed from \(environment):\n"
+                + entries.map { "  \($0.label)  \($0.subject ?? "")" }.joined(separator: "\n"),
+            trailers: trailers)
     }
 
     /// `environment 'dev' extends prod`, with `Truststore-Action: env-extend` and one `Truststore-Extends` per parent.

@@ -82,3 +82,53 @@ package struct DistrustOperation {
                               nowDistrusted: dropped.map(CertificateSummary.init), commit: commit)
     }
 }
+
+extension DistrustOperation {
+    /// `truststore undistrust CERT --env ENV --reason TEXT`: removes the entries of `environment` that name CERT
+    /// (a certificate file, or a fingerprint or prefix of a stored certificate or of an entry's hash), as one commit.
+    /// - Returns: the entries removed and the commit.
+    /// - Throws: ``TrustStoreError``: usage for an unknown environment or an unusable `CERT`; rejected when no
+    ///   entry of the environment matches (naming the environment that records an inherited one); failure when
+    ///   the commit fails.
+    package func remove(certificate text: String, cwd: String, environment: String, reason: String, author: Author)
+        throws(TrustStoreError) -> (entries: [DistrustEntry], commit: String)
+    {
+        try store.requireEnvironment(environment)
+        let selector = try CertificateSelector(text, cwd: cwd)
+        var certificates: [X509Certificate] = []
+        switch selector.pattern {
+        case .fingerprints:
+            do {
+                certificates = try InputDecoder.decode(try FileIO.read(TrustStore.absolute(text, cwd: cwd))).certificates
+                    .map(\.certificate)
+            } catch {
+                throw TrustStoreError(.rejected, "cannot use '\(text)' to select a certificate: \(error)")
+            }
+        case .fingerprintPrefix:
+            for name in store.config.environmentNames {
+                certificates += try store.readableCertificates(in: name).certificates
+                    .filter { selector.matches($0.fingerprint) }.map(\.certificate)
+            }
+        }
+        func named(_ entry: DistrustEntry) -> Bool {
+            if certificates.contains(where: entry.matches) { return true }
+            guard case .fingerprintPrefix(let hex) = selector.pattern else { return false }
+            return entry.sha256?.hasPrefix(hex) == true || entry.spkiSHA256?.hasPrefix(hex) == true
+        }
+        var config = store.config
+        let own = config.environments[environment]?.distrust ?? []
+        let removed = own.filter(named)
+        guard !removed.isEmpty else {
+            let inherited = try store.resolver().distrust(for: environment).first { $0.environment != environment && named($0.entry) }
+            throw TrustStoreError(.rejected, "no distrust entry of '\(environment)' matches '\(text)'",
+                hint: inherited.map { "the entry \($0.entry.label) is recorded in '\($0.environment)': "
+                    + "truststore undistrust \(text) --env \($0.environment) --reason …" })
+        }
+        config.environments[environment]?.distrust = own.filter { !named($0) }
+        let commit = try store.commit(
+            [.write(path: StoreConfig.fileName, content: Array(try config.rendered().utf8))],
+            message: CommitMessage.undistrust(environment: environment, entries: removed, reason: reason), author: author)
+        try store.reloadConfig()
+        return (removed, commit)
+    }
+}

@@ -68,3 +68,43 @@ struct DistrustCommand: StoreCommand {
             + "(commit \(report.commit.prefix(12)))")
     }
 }
+
+struct UndistrustCommand: StoreCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "undistrust",
+        abstract: "Remove an environment's distrust entries for a certificate, as one commit.",
+        discussion: """
+            CERT is a certificate file, or a SHA-256 fingerprint or prefix of a stored certificate or of an entry's \
+            hash. Every entry of ENV that names it (by fingerprint, issuer and serial, or SPKI) is removed. An entry \
+            ENV inherits is removed in the environment that records it.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: ArgumentHelp("Certificate file, fingerprint or prefix.", valueName: "cert"))
+    var cert: String
+
+    @Option(help: ArgumentHelp("The environment whose entries are removed.", valueName: "env"))
+    var env: String
+
+    @Option(help: "Why the certificate is trusted again (recorded in the commit).")
+    var reason: String
+
+    @Option(help: ArgumentHelp("Author of the commit.", valueName: "Name <email>"))
+    var author: String?
+
+    func validate() throws {
+        if reason.allSatisfy(\.isWhitespace) { throw ValidationError("--reason must say why the distrust is lifted") }
+    }
+
+    func run(in store: TrustStore) throws(TrustStoreError) {
+        let who = try Author.resolve(explicit: author, environment: ProcessEnvironment.current, repository: store.repository)
+        let (entries, commit) = try DistrustOperation(store: store).remove(
+            certificate: cert, cwd: ProcessEnvironment.cwd, environment: env, reason: reason, author: who)
+        for entry in entries {
+            Console.line("removed distrust entry \(entry.label)" + (entry.subject.map { "  \($0)" } ?? ""))
+        }
+        Console.line("\(env): removed \(entries.count) distrust entr\(entries.count == 1 ? "y" : "ies") "
+            + "(commit \(commit.prefix(12)))")
+    }
+}

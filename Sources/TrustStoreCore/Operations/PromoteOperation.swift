@@ -39,7 +39,8 @@ package struct PromoteOperation {
         let head = try store.headCommit()
         var request = AddRequest(
             inputs: selected.map { AddInput(name: $0.path, bytes: .success(Array($0.certificate.pem.utf8))) },
-            environment: to, reason: reason, source: "env:\(from) (promoted from '\(from)' as of commit \(head.prefix(12)))", author: author, time: time,
+            environment: to, reason: reason,
+            source: "env:\(from) (promoted from '\(from)' as of commit \(head.prefix(12)))", author: author, time: time,
             skipInvalid: false)
         request.promotedFrom = from
         return try AddOperation(store: store).run(request)

@@ -43,7 +43,8 @@ public struct VerifyReport: Sendable, Codable {
 /// ``EffectiveTrust``) goes into the `X509_STORE`, exactly as a client given the exported bundle (`verify=`,
 /// `--cacert`, `SSL_CERT_FILE`) loads it; a path through a distrusted certificate, or through a CA with a
 /// distrust-after entry for an end-entity certificate issued later, is rejected naming the entry. OpenSSL still
-/// requires the path to end at a self-signed certificate of the store (no `X509_V_FLAG_PARTIAL_CHAIN`). The system store is never read.
+/// requires the path to end at a self-signed certificate of the store (no `X509_V_FLAG_PARTIAL_CHAIN`). The
+/// system store is never read.
 /// Certificates after the first in the leaf file and those of `--untrusted` files form the untrusted stack.
 /// Trusted-first path building (OpenSSL 3 default), security level from the policy (2: RSA ≥ 2048 bits,
 /// no SHA-1), purpose server-auth whenever a host is given, and the host checked against the SAN

@@ -27,7 +27,7 @@ struct Tool: ParsableCommand {
             InitCommand.self, AddCommand.self, RemoveCommand.self, ListCommand.self, ShowCommand.self,
             LogCommand.self, DiffCommand.self, BlameCommand.self, ExportCommand.self, VerifyCommand.self,
             CheckCommand.self, FetchCommand.self, ReleaseCommand.self, EnvCommand.self, HooksCommand.self,
-            GitHooksCommand.self,
+            GitHooksCommand.self, PromoteCommand.self, DistrustCommand.self, UndistrustCommand.self,
         ]
     )
 

@@ -24,6 +24,9 @@ at 2025-06-01T00:00:00Z (`--at`), so windows are chosen around that time:
   pathlen0-intermediate  Intermediate under pathlen0-root (can never be used)
   sub-intermediate     Test Sub Intermediate CA under intermediate (violates its pathlen 0)
   chain-a / chain-b    Chain A CA under root, Chain B CA under chain-a (a two-level path)
+  root-reissued        Test Root CA re-issued with root's key (another serial, 2024-06-01 .. 2045-01-01)
+  root-cross           Test Root CA with root's key, cross-signed by other-root (an intermediate)
+  leaf-late            CN=late.test under intermediate, issued later: 2025-03-01 .. 2036-01-01
 """
 import datetime
 import ipaddress
@@ -174,6 +177,13 @@ def main():
     pki.make("sub-intermediate", "Test Sub Intermediate CA", ec_key(), issuer="intermediate", window=INT_WINDOW)
     pki.make("chain-a", "Chain A CA", ec_key(), issuer="root", window=INT_WINDOW)
     pki.make("chain-b", "Chain B CA", ec_key(), issuer="chain-a", window=INT_WINDOW)
+    # Same key as root: distrust by SPKI covers these too.
+    pki.make("root-reissued", "Test Root CA", pki.keys["root"],
+             window=(t("2024-06-01T00:00:00"), t("2045-01-01T00:00:00")))
+    pki.make("root-cross", "Test Root CA", pki.keys["root"], issuer="other-root", window=INT_WINDOW)
+    pki.make("leaf-late", "late.test", ec_key(), issuer="intermediate",
+             window=(t("2025-03-01T00:00:00"), t("2036-01-01T00:00:00")), ca=False, sans=["late.test"],
+             eku=[ExtendedKeyUsageOID.SERVER_AUTH])
     return 0
 
 

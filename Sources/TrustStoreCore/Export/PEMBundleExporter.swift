@@ -27,9 +27,10 @@ public struct ExportedBundle: Sendable {
     public var warnings: [String]
 }
 
-/// `truststore export ENV`: the environment's certificates, as committed, as one PEM bundle for
-/// `verify=` in Python requests, `REQUESTS_CA_BUNDLE`, `curl --cacert`, `SSL_CERT_FILE` or nginx's
-/// `ssl_trusted_certificate`.
+/// `truststore export ENV`: the environment's certificates (its own and those of the environments it
+/// extends, without distrusted ones: ``effectiveRecords(_:environment:config:commit:)``), as committed,
+/// as one PEM bundle for `verify=` in Python requests, `REQUESTS_CA_BUNDLE`, `curl --cacert`, `SSL_CERT_FILE`
+/// or nginx's `ssl_trusted_certificate`.
 ///
 /// The output depends only on the commit and the export time: certificates are ordered by subject and
 /// then SHA-256 fingerprint and their headers are regenerated from the certificates with OpenSSL, so the
@@ -54,7 +55,8 @@ package enum PEMBundleExporter {
         if let given { commit = given } else { commit = try store.headCommit() }
         let config = try store.config(at: commit)
         try store.requireEnvironment(environment, in: config)
-        let records = try exportRecords(store, environment: environment, commit: commit)
+        let resolved = try effectiveRecords(store, environment: environment, config: config, commit: commit)
+        let records = resolved.records
         if records.isEmpty {
             throw TrustStoreError(.rejected, "environment '\(environment)' holds no certificates; refusing to write "
                 + "an empty bundle", hint: "add certificates with 'truststore add FILE --env \(environment)'")
@@ -93,13 +95,16 @@ package enum PEMBundleExporter {
             throw TrustStoreError(.rejected, "no certificate of '\(environment)' is valid at \(Timestamp.format(time)) "
                 + "(\(bundle.omitted.count) expired or not yet valid); refusing to write an empty bundle")
         }
+        bundle.omitted += resolved.omitted
+        bundle.warnings += resolved.warnings
         if merge {
             guard let system else {
                 throw TrustStoreError(.failure, "no system bundle found (looked for "
                     + SystemBundle.standardPaths.joined(separator: ", ") + ")", hint: "pass --system-bundle FILE")
             }
             bundle.systemBundle = system.path
-            for record in try system.records(cache: ExportCache(gitDirectory: store.repository.gitDirectory)) {
+            for record in try system.records(cache: ExportCache(gitDirectory: store.repository.gitDirectory))
+            where resolved.distrust.outright(record) == nil {
                 take(record, fromSystem: true)
             }
         } else if !(system?.containsAny(of: Set(records.map(\.sha256))) ?? false) {

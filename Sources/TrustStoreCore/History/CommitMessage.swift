@@ -29,6 +29,12 @@ package enum CommitMessage {
         package static let validatedAt = "Truststore-Validated-At"
         package static let forced = "Truststore-Forced"
         package static let noVerify = "Truststore-No-Verify"
+        /// `promote`: the environment the certificates were promoted from.
+        package static let from = "Truststore-From"
+        /// `distrust`: one entry, `sha256 HEX`, `spki-sha256 HEX` or `issuer-serial ISSUER SERIAL`.
+        package static let distrust = "Truststore-Distrust"
+        /// `distrust --after`: the time after which issued certificates are distrusted (RFC 3339 UTC).
+        package static let distrustAfter = "Truststore-Distrust-After"
     }
 
     package static func add(
@@ -63,6 +69,70 @@ package enum CommitMessage {
         return build(
             subject: "\(environment): remove \(describe(removed))",
             body: "Removed from \(environment):\n" + listing(removed), trailers: trailers)
+    }
+
+    /// `prod: promote root 'X' from staging`, with `Truststore-Action: promote`, `Truststore-Environment` the
+    /// target and `Truststore-From` the source environment.
+    package static func promote(
+        from: String, to: String, promoted: [(info: CertificateInfo, kind: CertificateKind)], reason: String?,
+        source: String?, validatedAt: Int64
+    ) -> String {
+        var trailers: [(String, String)] = [(Key.action, "promote"), (Key.environment, to), (Key.from, from)]
+        trailers += promoted.map { (Key.certificate, "\($0.info.fingerprint) \($0.kind.rawValue) \($0.info.subject)") }
+        if let reason { trailers.append((Key.reason, reason)) }
+        if let source { trailers.append((Key.source, source)) }
+        trailers.append((Key.validatedAt, Timestamp.format(validatedAt)))
+        return build(
+            subject: "\(to): promote \(describe(promoted)) from \(from)",
+            body: "Promoted from \(from) to \(to):\n" + listing(promoted), trailers: trailers)
+    }
+
+    /// `prod: distrust 'X'`, with `Truststore-Action: distrust`, one `Truststore-Distrust` per entry and
+    /// `Truststore-Distrust-After` when the entries are distrust-after ones.
+    package static func distrust(environment: String, entries: [DistrustEntry], reason: String) -> String {
+        var trailers: [(String, String)] = [(Key.action, "distrust"), (Key.environment, environment)]
+        trailers += entries.map { (Key.distrust, distrustValue($0)) }
+        if let after = entries.first?.after { trailers.append((Key.distrustAfter, after)) }
+        trailers.append((Key.reason, reason))
+        let names = entries.map { $0.subject.map { "'\($0)'" } ?? $0.label }
+        let what = names.count == 1 ? names[0] : "\(names.count) certificates"
+        let scope = entries.first?.after.map { " for certificates issued after \($0)" } ?? ""
+        let body = "Distrusted in \(environment)\(scope):\n" + entries.map { "  \($0.label)  \($0.subject ?? "")" }
+            .joined(separator: "\n")
+        return build(subject: "\(environment): distrust \(what)\(scope)", body: body, trailers: trailers)
+    }
+
+    /// The value of a `Truststore-Distrust` trailer: `sha256 HEX`, `spki-sha256 HEX` or `issuer-serial ISSUER SERIAL`.
+    private static func distrustValue(_ entry: DistrustEntry) -> String {
+        switch entry.key {
+        case .fingerprint: return "sha256 \(entry.sha256 ?? "")"
+        case .spki: return "spki-sha256 \(entry.spkiSHA256 ?? "")"
+        case .issuerSerial: return "issuer-serial \(entry.issuer ?? "") \(entry.serial ?? "")"
+        }
+    }
+
+    /// `prod: undistrust 'X'`, with `Truststore-Action: undistrust` and one `Truststore-Distrust` per entry removed.
+    package static func undistrust(environment: String, entries: [DistrustEntry], reason: String) -> String {
+        var trailers: [(String, String)] = [(Key.action, "undistrust"), (Key.environment, environment)]
+        trailers += entries.map { (Key.distrust, distrustValue($0)) }
+        trailers.append((Key.reason, reason))
+        let names = entries.map { $0.subject.map { "'\($0)'" } ?? $0.label }
+        return build(
+            subject: "\(environment): undistrust " + (names.count == 1 ? names[0] : "\(names.count) entries"),
+            body: "Distrust entries removed from \(environment):\n"
+                + entries.map { "  \($0.label)  \($0.subject ?? "")" }.joined(separator: "\n"),
+            trailers: trailers)
+    }
+
+    /// `environment 'dev' extends prod`, with `Truststore-Action: env-extend` and one `Truststore-Extends` per parent.
+    package static func extend(name: String, parents: [String], reason: String?) -> String {
+        var trailers: [(String, String)] = [(Key.action, "env-extend"), (Key.environment, name)]
+        trailers += parents.map { ("Truststore-Extends", $0) }
+        if let reason { trailers.append((Key.reason, reason)) }
+        return build(subject: "environment '\(name)' extends " + parents.joined(separator: ", "),
+                     body: "'\(name)' now trusts what " + parents.map { "'\($0)'" }.joined(separator: " and ")
+                        + " trust\(parents.count == 1 ? "s" : ""), as well as its own certificates",
+                     trailers: trailers)
     }
 
     package static func environment(action: String, name: String, description: String?, reason: String?) -> String {

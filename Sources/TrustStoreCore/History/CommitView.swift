@@ -41,7 +41,13 @@ public struct CommitView: Sendable, Codable {
                 continue
             }
             if states[change.environment] == nil {
-                states[change.environment] = try store.certificates(in: change.environment, at: commit)
+                // As the environment was used then: with what it inherited; a folder of an environment the
+                // configuration did not declare (plain git) on its own.
+                if let trust = try? store.effectiveTrust(of: change.environment, at: commit) {
+                    states[change.environment] = trust.certificates
+                } else {
+                    states[change.environment] = try store.certificates(in: change.environment, at: commit)
+                }
             }
             let state = states[change.environment] ?? []
             guard let cert = state.first(where: { $0.fingerprint == change.sha256 }) else {

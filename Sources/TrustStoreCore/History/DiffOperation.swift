@@ -72,10 +72,18 @@ package struct DiffOperation {
                 var findings: [Finding] = []
                 if to == nil {
                     findings = standardCertificateRules.flatMap { $0.evaluate(cert.info, in: context) }
+                    // With what the environment inherits (HEAD's configuration), and its distrust entries, as add.
+                    let resolver = try? store.resolver()
+                    let pool = (try? resolver?.lineage(of: env))?.flatMap { newState[$0] ?? [] } ?? new
+                    if let entry = (try? resolver?.distrust(for: env))??.first(where: {
+                        $0.entry.after == nil && $0.entry.matches(cert.certificate)
+                    }) {
+                        findings.append(Finding(.error, "distrust", "conflicting trust: \(entry.message)"))
+                    }
                     if cert.kind == .intermediate && !findings.hasError {
                         findings += chain.evaluate(
-                            cert.certificate, anchors: new.filter { $0.kind == .root }.map(\.certificate),
-                            untrusted: new.filter { $0.kind == .intermediate }.map(\.certificate))
+                            cert.certificate, anchors: pool.filter { $0.kind == .root }.map(\.certificate),
+                            untrusted: pool.filter { $0.kind == .intermediate }.map(\.certificate))
                     }
                 }
                 differences.append(difference(cert, .added, findings))

@@ -42,6 +42,10 @@ public struct CertificateSummary: Sendable, Codable, Hashable {
     public var key: String
     public var signatureAlgorithm: String
     public var path: String
+    /// The environment it is inherited from, when listed for an environment that extends it (absent otherwise).
+    public var inheritedFrom: String?
+    /// The distrust entry that leaves it out (`distrusted in 'prod' by …: reason`), when listed as distrusted.
+    public var distrustedBy: String?
 
     package init(_ stored: StoredCertificate) {
         let info = stored.info

@@ -43,6 +43,8 @@ public struct AddRequest: Sendable {
     public var time: Int64
     /// Import the valid certificates and skip the rejected ones instead of rejecting the whole invocation.
     public var skipInvalid: Bool
+    /// Set by `promote`: the environment the certificates come from (recorded as a promotion, not an add).
+    public var promotedFrom: String?
 
     public init(inputs: [AddInput], environment: String, reason: String?, source: String?, author: Author,
                 time: Int64, skipInvalid: Bool)
@@ -133,7 +135,9 @@ package struct AddOperation {
         let env = request.environment
         let context = ValidationContext(policy: store.config.policy, time: request.time, environment: env)
         var report = AddReport(environment: env)
-        let existing = try store.certificates(in: env)
+        // What the environment trusts, inherited certificates included; distrust entries refuse their certificates.
+        let trust = try store.effectiveTrust(of: env)
+        let existing = trust.certificates
         let existingByFingerprint = Dictionary(existing.map { ($0.info.fingerprint, $0) }, uniquingKeysWith: { a, _ in a })
 
         // 1. Decode every input; per-certificate rules.
@@ -166,7 +170,8 @@ package struct AddOperation {
                     auxiliaryTrust: item.auxiliaryTrust?.summary, findings: [], outcome: .added)
                 if let stored = existingByFingerprint[info.fingerprint] {
                     candidate.outcome = .duplicate
-                    candidate.note = "already in '\(env)' as \(stored.path)"
+                    candidate.note = "already in '\(env)'"
+                        + (trust.origin(of: stored).map { " (inherited from '\($0)')" } ?? "") + " as \(stored.path)"
                 } else if let first = seen[info.fingerprint] {
                     candidate.outcome = .duplicate
                     candidate.note = "same certificate as \(first); kept once"
@@ -183,6 +188,9 @@ package struct AddOperation {
                         candidate.findings.append(Finding(.warning, "auxiliary-trust",
                             "TRUSTED CERTIFICATE: OpenSSL auxiliary trust (\(aux)) kept as metadata in the store; "
                                 + "exports carry plain CERTIFICATE blocks, trusted for every purpose"))
+                    }
+                    if let entry = trust.outrightDistrust(of: item.certificate) {
+                        candidate.findings.append(Finding(.error, "distrust", "conflicting trust: \(entry.message)"))
                     }
                     if candidate.findings.hasError { candidate.outcome = .rejected }
                 }
@@ -261,7 +269,11 @@ package struct AddOperation {
                 path: path,
                 content: CertificateFile.render(c.certificate, info: c.info, kind: c.kind, auxiliaryTrust: c.auxiliaryTrust)))
         }
-        let message = CommitMessage.add(
+        let message = request.promotedFrom.map { from in
+            CommitMessage.promote(
+                from: from, to: env, promoted: toAdd.map { ($0.info, $0.kind) }, reason: request.reason,
+                source: request.source, validatedAt: request.time)
+        } ?? CommitMessage.add(
             environment: env, added: toAdd.map { ($0.info, $0.kind, $0.input) }, reason: request.reason,
             source: request.source, inputs: encodings.map { "\($0.input) (\($0.encoding.rawValue), \($0.count) "
                 + "certificate\($0.count == 1 ? "" : "s"))" },

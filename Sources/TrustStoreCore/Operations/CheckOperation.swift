@@ -6,7 +6,8 @@ public struct CheckFinding: Sendable, Codable, Hashable {
     public var severity: Finding.Severity
     /// `validity`, `expiring`, `key-strength`, `signature-strength`, `ca-constraints`, `serial`, `chain`,
     /// `path-length`, `root-expires-first`, `related-certificate`, `unusable-file` (a file of the environment
-    /// that holds no readable certificate, or a private key).
+    /// that holds no readable certificate, or a private key), `distrusted` (a certificate of the environment,
+    /// a warning, or inherited, a note, that a distrust entry leaves out).
     public var rule: String
     public var subject: String
     /// Lowercase hex SHA-256.
@@ -30,7 +31,8 @@ public struct CheckReport: Sendable, Codable {
 }
 
 /// `truststore check`: the rules of `add`, applied to what is committed, plus expiry warnings and the
-/// relations between certificates, so that CI and cron notice trust that is decaying.
+/// relations between certificates, so that CI and cron notice trust that is decaying. Each environment is
+/// checked as it is used: with what it inherits and without what is distrusted (``EffectiveTrust``).
 package struct CheckOperation {
     package var store: TrustStore
 
@@ -45,7 +47,15 @@ package struct CheckOperation {
         var report = CheckReport(at: Timestamp.format(time), warnDays: warnDays, certificates: [:], findings: [])
         for env in environments {
             try store.requireEnvironment(env)
-            let (certs, unusable) = try store.readableCertificates(in: env)
+            let trust = try store.effectiveTrust(of: env, strict: false)
+            let (certs, unusable) = (trust.certificates, trust.unusable)
+            for (cert, entry) in trust.distrusted {
+                let origin = trust.origin(of: cert).map { " (inherited from '\($0)')" } ?? ""
+                report.findings.append(CheckFinding(
+                    environment: env, severity: origin.isEmpty ? .warning : .info, rule: "distrusted",
+                    subject: cert.info.subject, sha256: cert.fingerprint, notAfter: Timestamp.format(cert.info.notAfter),
+                    message: "left out of exports and of every path\(origin): \(entry.message)"))
+            }
             report.certificates[env] = certs.count
             for problem in unusable {
                 report.findings.append(CheckFinding(
@@ -89,9 +99,11 @@ package struct CheckOperation {
                         "shares its key with " + sameKey.map { "'\($0.info.subject)' \($0.fingerprint.prefix(16))" }
                             .joined(separator: ", ") + " (cross-signed)"))
                 }
+                let origin = trust.origin(of: cert).map { " (inherited from '\($0)')" } ?? ""
                 report.findings += findings.map {
                     CheckFinding(environment: env, severity: $0.severity, rule: $0.rule, subject: info.subject,
-                                 sha256: info.fingerprint, notAfter: Timestamp.format(info.notAfter), message: $0.message)
+                                 sha256: info.fingerprint, notAfter: Timestamp.format(info.notAfter),
+                                 message: $0.message + origin)
                 }
             }
         }

@@ -9,23 +9,31 @@ package struct EnvironmentOperation {
         self.store = store
     }
 
-    /// Declared environments with their description and certificate count at HEAD, sorted by name.
-    package func list() throws(TrustStoreError) -> [(name: String, description: String?, certificates: Int)] {
-        var out: [(String, String?, Int)] = []
+    /// Declared environments with their description, the environments they extend and their own certificate
+    /// count at HEAD, sorted by name.
+    package func list() throws(TrustStoreError)
+        -> [(name: String, description: String?, certificates: Int, extends: [String])]
+    {
+        var out: [(String, String?, Int, [String])] = []
         for name in store.config.environmentNames {
-            out.append((name, store.config.environments[name]?.description, try store.certificates(in: name).count))
+            let env = store.config.environments[name]
+            out.append((name, env?.description, try store.certificates(in: name).count, env?.extends ?? []))
         }
         return out
     }
 
-    /// Declares `name`. - Throws: usage for an invalid or existing name; failure when the commit fails.
-    package func add(_ name: String, description: String?, author: Author) throws(TrustStoreError) -> String {
+    /// Declares `name`, extending `extends` (existing environments).
+    /// - Throws: usage for an invalid or existing name or an unknown parent; failure when the commit fails.
+    package func add(_ name: String, description: String?, extends: [String] = [], author: Author)
+        throws(TrustStoreError) -> String
+    {
         try EnvironmentName.validate(name)
         if store.config.environments[name] != nil {
             throw TrustStoreError(.usage, "environment '\(name)' already exists")
         }
+        for parent in extends { try store.requireEnvironment(parent) }
         var config = store.config
-        config.environments[name] = .init(description: description)
+        config.environments[name] = .init(description: description, extends: Self.unique(extends))
         let commit = try store.commit(
             [
                 .write(path: StoreConfig.fileName, content: Array(try config.rendered().utf8)),
@@ -37,9 +45,48 @@ package struct EnvironmentOperation {
         return commit
     }
 
-    /// Removes `name` and its certificates. Refuses (rejected) when it still holds certificates, unless `force`.
+    /// Makes `name` extend `parents` too (one commit that rewrites `truststore.toml`).
+    /// - Throws: usage for an unknown environment or parent, a parent already extended, or an inheritance cycle
+    ///   (named: `dev -> prod -> dev`); failure when the commit fails.
+    package func extend(_ name: String, with parents: [String], reason: String?, author: Author)
+        throws(TrustStoreError) -> String
+    {
+        try store.requireEnvironment(name)
+        for parent in parents { try store.requireEnvironment(parent) }
+        var config = store.config
+        let current = config.environments[name]?.extends ?? []
+        if let already = parents.first(where: current.contains) {
+            throw TrustStoreError(.usage, "environment '\(name)' already extends '\(already)'")
+        }
+        config.environments[name]?.extends = Self.unique(current + parents)
+        do {
+            _ = try EnvironmentResolver(config: config).lineage(of: name)
+        } catch {
+            throw TrustStoreError(.usage, "cannot make '\(name)' extend " + parents.map { "'\($0)'" }.joined(separator: ", ")
+                + ": " + error.message)
+        }
+        let commit = try store.commit(
+            [.write(path: StoreConfig.fileName, content: Array(try config.rendered().utf8))],
+            message: CommitMessage.extend(name: name, parents: parents, reason: reason), author: author)
+        try store.reloadConfig()
+        return commit
+    }
+
+    private static func unique(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+
+    /// Removes `name` and its certificates. Refuses (rejected) when it still holds certificates, unless `force`,
+    /// and always while another environment extends it.
     package func remove(_ name: String, force: Bool, reason: String?, author: Author) throws(TrustStoreError) -> String {
         try store.requireEnvironment(name)
+        let children = EnvironmentResolver(config: store.config).children(of: name)
+        if !children.isEmpty {
+            throw TrustStoreError(.rejected, "environment " + children.map { "'\($0)'" }.joined(separator: ", ")
+                + " extends '\(name)'; refusing to remove it", hint: "remove '\(name)' from their 'extends' in "
+                + "\(StoreConfig.fileName) first")
+        }
         let certs = try store.certificates(in: name)
         if !certs.isEmpty && !force {
             throw TrustStoreError(.rejected, "environment '\(name)' still holds \(certs.count) certificate"

@@ -28,17 +28,32 @@ package struct RemoveOperation {
     {
         try store.requireEnvironment(environment)
         let all = try store.certificates(in: environment)
-        let selected = try selector.select(from: all, scope: "'\(environment)'")
+        // The path check sees what the environment trusts, inherited certificates included.
+        let trust = try store.effectiveTrust(of: environment)
+        let selected: [StoredCertificate]
+        do {
+            selected = try selector.select(from: all, scope: "'\(environment)'")
+        } catch {
+            if let inherited = trust.certificates.first(where: { selector.matches($0.fingerprint) }),
+               let origin = trust.origin(of: inherited)
+            {
+                throw TrustStoreError(.rejected, "'\(inherited.info.subject)' is not stored in '\(environment)': it is "
+                    + "inherited from '\(origin)'", hint: "remove it from '\(origin)', or distrust it in '\(environment)': "
+                    + "truststore distrust \(inherited.fingerprint.prefix(16)) --env \(environment) --reason …")
+            }
+            throw error
+        }
         let removedFingerprints = Set(selected.map(\.info.fingerprint))
         let remaining = all.filter { !removedFingerprints.contains($0.info.fingerprint) }
+        let inheritedOnly = trust.certificates.filter { $0.environment != environment }
 
         let context = ValidationContext(policy: store.config.policy, time: time, environment: environment)
         let rule = ChainRule(context: context)
         func pool(_ certs: [StoredCertificate]) -> (anchors: [StoredCertificate], untrusted: [StoredCertificate]) {
             (certs.filter { $0.kind == .root }, certs.filter { $0.kind == .intermediate })
         }
-        let before = pool(all)
-        let after = pool(remaining)
+        let before = pool(all + inheritedOnly)
+        let after = pool(remaining + inheritedOnly.filter { !removedFingerprints.contains($0.fingerprint) })
         var orphaned: [(CertificateSummary, String)] = []
         for cert in after.untrusted {
             let hadPath = !rule.evaluate(cert.certificate, anchors: before.anchors.map(\.certificate),

@@ -32,14 +32,19 @@ public struct VerifyReport: Sendable, Codable {
     public var hint: String?
     /// Notes about the input (for example extra certificates in the leaf file used as untrusted).
     public var notes: [String]
+    /// The distrust entry that rejected the path (`distrusted in 'prod' by …: reason`), if one did.
+    public var distrustedBy: String?
 }
 
 /// `truststore verify`: RFC 5280 path validation of an end-entity certificate by OpenSSL, trusting only the
 /// environment's certificates.
 ///
-/// Every certificate of the environment goes into the `X509_STORE`, exactly as a client given the exported
-/// bundle (`verify=`, `--cacert`, `SSL_CERT_FILE`) loads it; OpenSSL still requires the path to end at a
-/// self-signed certificate of the store (no `X509_V_FLAG_PARTIAL_CHAIN`). The system store is never read.
+/// Every certificate the environment trusts (its own and those it inherits, without the distrusted ones:
+/// ``EffectiveTrust``) goes into the `X509_STORE`, exactly as a client given the exported bundle (`verify=`,
+/// `--cacert`, `SSL_CERT_FILE`) loads it; a path through a distrusted certificate, or through a CA with a
+/// distrust-after entry for an end-entity certificate issued later, is rejected naming the entry. OpenSSL still
+/// requires the path to end at a self-signed certificate of the store (no `X509_V_FLAG_PARTIAL_CHAIN`). The
+/// system store is never read.
 /// Certificates after the first in the leaf file and those of `--untrusted` files form the untrusted stack.
 /// Trusted-first path building (OpenSSL 3 default), security level from the policy (2: RSA ≥ 2048 bits,
 /// no SHA-1), purpose server-auth whenever a host is given, and the host checked against the SAN
@@ -81,25 +86,40 @@ package struct VerifyOperation {
         -> VerifyReport
     {
         try store.requireEnvironment(environment)
-        let envCerts = try store.certificates(in: environment)
+        let trust = try store.effectiveTrust(of: environment)
+        let envCerts = trust.certificates
         let effectivePurpose = purpose ?? (host == nil ? nil : .serverAuth)
         var report = VerifyReport(
             environment: environment, valid: false, at: Timestamp.format(time), host: host,
             purpose: effectivePurpose?.rawValue, path: [], errorCode: 0, errorReason: nil, errorDepth: nil,
-            message: nil, hint: nil, notes: [])
-        if envCerts.isEmpty {
+            message: nil, hint: nil, notes: [], distrustedBy: nil)
+        if envCerts.isEmpty && trust.distrusted.isEmpty {
             throw TrustStoreError(.rejected, "environment '\(environment)' holds no certificates: nothing can be verified",
                 hint: "add its roots with 'truststore add FILE --env \(environment)'")
         }
-        let result = PathValidator.validate(
-            target, anchors: envCerts.map(\.certificate), untrusted: untrustedCerts, at: time,
-            authLevel: store.config.policy.securityLevel, purpose: effectivePurpose, host: host)
-        let envFingerprints = Set(envCerts.map(\.fingerprint))
+        let (result, distrust) = validateWithDistrust(
+            target, trust: trust, untrusted: untrustedCerts, time: time, purpose: effectivePurpose, host: host)
+        let envFingerprints = Set((envCerts + trust.distrusted.map(\.certificate)).map(\.fingerprint))
         report.path = result.chain.enumerated().map { depth, cert in
             let fp = cert.sha256.hex
             let source = depth == 0 ? "leaf" : envFingerprints.contains(fp) ? "environment" : "untrusted"
             return .init(depth: depth, subject: cert.subject, sha256: fp, notAfter: Timestamp.format(cert.notAfter),
                          source: source)
+        }
+        if let (entry, cert, depth) = distrust {
+            report.distrustedBy = entry.message
+            report.errorReason = "distrusted"
+            report.errorDepth = depth
+            if entry.entry.after != nil, let leaf = result.chain.first {
+                report.message = "'\(cert.subject)' at depth \(depth) is \(entry.message); the end-entity certificate "
+                    + "'\(leaf.subject)' was issued after that, on \(Timestamp.format(leaf.notBefore)) (notBefore)"
+                report.hint = "the certificate must be reissued by a CA that is not distrusted"
+            } else {
+                report.message = "'\(cert.subject)' at depth \(depth) is \(entry.message)"
+                report.hint = "every path through a distrusted certificate is rejected; see the entry in "
+                    + "\(StoreConfig.fileName) ('truststore list --env \(environment)' marks it)"
+            }
+            return report
         }
         report.valid = result.isValid
         if !result.isValid {
@@ -109,6 +129,41 @@ package struct VerifyOperation {
             (report.message, report.hint) = explain(result, environment: environment, host: host, time: time)
         }
         return report
+    }
+
+    /// Path validation honouring the environment's distrust entries: first without the outright distrusted
+    /// certificates (as anchors or untrusted), so another path is found when there is one; when that fails, again
+    /// with them, to name the entry that makes the only path unusable. A validated path is then rejected when a
+    /// certificate of it is distrusted outright, or carries a distrust-after entry and the end-entity
+    /// certificate's notBefore is later than the entry's `after` (Mozilla's and Chrome's semantics for server
+    /// certificates, applied to any CA of the path).
+    /// - Returns: OpenSSL's result, and the distrust entry that rejects it with the certificate and its depth.
+    private func validateWithDistrust(
+        _ target: X509Certificate, trust: EffectiveTrust, untrusted: [X509Certificate], time: Int64,
+        purpose: CertificatePurpose?, host: String?
+    ) -> (PathValidationResult, (AppliedDistrust, X509Certificate, Int)?) {
+        let level = store.config.policy.securityLevel
+        var result = PathValidator.validate(
+            target, anchors: trust.certificates.map(\.certificate),
+            untrusted: untrusted.filter { trust.outrightDistrust(of: $0) == nil }, at: time, authLevel: level,
+            purpose: purpose, host: host)
+        if !result.isValid && !trust.distrust.isEmpty {
+            let retry = PathValidator.validate(
+                target, anchors: (trust.certificates + trust.distrusted.map(\.certificate)).map(\.certificate),
+                untrusted: untrusted, at: time, authLevel: level, purpose: purpose, host: host)
+            if retry.isValid { result = retry }
+        }
+        guard result.isValid else { return (result, nil) }
+        for (depth, cert) in result.chain.enumerated() {
+            if let entry = trust.outrightDistrust(of: cert) { return (result, (entry, cert, depth)) }
+        }
+        guard let leaf = result.chain.first else { return (result, nil) }
+        for (depth, cert) in result.chain.enumerated().dropFirst() {
+            if let entry = trust.distrustAfter(of: cert), let after = entry.entry.afterTime, leaf.notBefore > after {
+                return (result, (entry, cert, depth))
+            }
+        }
+        return (result, nil)
     }
 
     private static func decode(_ input: AddInput) throws(TrustStoreError) -> [X509Certificate] {

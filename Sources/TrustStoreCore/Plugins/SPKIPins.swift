@@ -9,10 +9,11 @@ public struct SPKIPin: Sendable, Codable, Hashable {
     /// Base64 SHA-256 of the SubjectPublicKeyInfo, as in `Public-Key-Pins: pin-sha256="…"`.
     public var pin: String
 
-    /// The pins of an environment's certificates at HEAD, in the environment's order.
+    /// The pins of the certificates an environment trusts at HEAD (inherited ones included, distrusted ones not),
+    /// in the environment's order.
     public static func pins(of environment: String, in store: TrustStore) throws(TrustStoreError) -> [SPKIPin] {
         try store.requireEnvironment(environment)
-        return try store.certificates(in: environment).map { pin($0.certificate) }
+        return try store.effectiveTrust(of: environment).certificates.map { pin($0.certificate) }
     }
 
     /// The pins of the certificates of an input in any format `add` reads.

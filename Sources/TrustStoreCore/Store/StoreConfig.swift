@@ -12,6 +12,12 @@ import TOMLKit
 /// allow_x509_v1_roots = true
 /// [environments.prod]
 /// description = "production services"
+/// [environments.dev]
+/// description = "developer machines"
+/// extends = ["prod"]            # dev trusts what prod trusts, plus its own certificates
+/// [[environments.prod.distrust]] # see DistrustEntry
+/// spki_sha256 = "…"
+/// reason = "CA compromised"
 /// ```
 public struct StoreConfig: Codable, Sendable, Equatable {
     /// The file name of the configuration at the store root.
@@ -72,15 +78,25 @@ public struct StoreConfig: Codable, Sendable, Equatable {
         public var description: String?
         /// Exports always append the machine's default bundle (`export --include-system`).
         public var includeSystem: Bool
+        /// Environments whose trust this one inherits, in order (see ``EnvironmentResolver``).
+        public var extends: [String]
+        /// Distrust entries recorded for this environment (and inherited by the environments extending it).
+        public var distrust: [DistrustEntry]
 
-        public init(description: String? = nil, includeSystem: Bool = false) {
+        public init(description: String? = nil, includeSystem: Bool = false, extends: [String] = [],
+                    distrust: [DistrustEntry] = [])
+        {
             self.description = description
             self.includeSystem = includeSystem
+            self.extends = extends
+            self.distrust = distrust
         }
 
         enum CodingKeys: String, CodingKey {
             case description
             case includeSystem = "include_system"
+            case extends
+            case distrust
         }
 
         public init(from decoder: any Decoder) throws {
@@ -88,12 +104,16 @@ public struct StoreConfig: Codable, Sendable, Equatable {
             let text = try c.decodeIfPresent(String.self, forKey: .description)
             description = text?.isEmpty == true ? nil : text
             includeSystem = try c.decodeIfPresent(Bool.self, forKey: .includeSystem) ?? false
+            extends = try c.decodeIfPresent([String].self, forKey: .extends) ?? []
+            distrust = try c.decodeIfPresent([DistrustEntry].self, forKey: .distrust) ?? []
         }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(description ?? "", forKey: .description)
             if includeSystem { try c.encode(true, forKey: .includeSystem) }
+            if !extends.isEmpty { try c.encode(extends, forKey: .extends) }
+            if !distrust.isEmpty { try c.encode(distrust, forKey: .distrust) }
         }
     }
 

@@ -57,6 +57,13 @@ struct ShowCommand: StoreCommand {
         let hasTrailers = view.trailers.contains { $0.hasPrefix("Truststore-") }
         Console.line("Reason:    \(TrustChange.describe(reason: reason, hasTrailers: hasTrailers))")
         for source in sources { Console.line("Source:    \(source)") }
+        // promote, distrust and env extend: what their trailers say beyond certificate changes.
+        for (key, label) in [("Truststore-From: ", "From:      "), ("Truststore-Distrust: ", "Distrust:  "),
+                             ("Truststore-Distrust-After: ", "Only for certificates issued after "),
+                             ("Truststore-Extends: ", "Extends:   ")]
+        {
+            for trailer in view.trailers where trailer.hasPrefix(key) { Console.line(label + trailer.dropFirst(key.count)) }
+        }
         if view.changes.isEmpty {
             Console.line("Changes:   none to any environment's certificates")
             return

@@ -9,8 +9,10 @@ struct VerifyCommand: StoreCommand {
         commandName: "verify",
         abstract: "Validate a server or client certificate's path against an environment, as a TLS client would.",
         discussion: """
-            Trusts only the environment's certificates (never the system store), as a client given its exported \
-            bundle does. Certificates after the first in LEAF and those in --untrusted files are the intermediates \
+            Trusts only the environment's certificates, those it inherits included (never the system store), as a \
+            client given its exported bundle does. A path through a certificate a distrust entry names is rejected \
+            naming the entry; with a distrust-after entry, when the end-entity certificate was issued (notBefore) \
+            after its date. Certificates after the first in LEAF and those in --untrusted files are the intermediates \
             a server sends. Security level 2, trusted-first path building, purpose server-auth whenever --host is \
             given, host checked against the subjectAltName. Nothing is fetched from the network.
 

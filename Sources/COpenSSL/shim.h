@@ -47,4 +47,9 @@ static inline ASN1_OBJECT *ts_openssl_sk_obj_value(const STACK_OF(ASN1_OBJECT) *
 static inline long ts_openssl_set_sni(SSL *ssl, const char *name) {
     return SSL_set_tlsext_host_name(ssl, name);
 }
+/// PKCS #12 and PKCS #7 stacks (typed sk_* macros), for building certificate-only exports.
+static inline void ts_openssl_sk_safebag_pop_free(STACK_OF(PKCS12_SAFEBAG) *sk) {
+    sk_PKCS12_SAFEBAG_pop_free(sk, PKCS12_SAFEBAG_free);
+}
+static inline void ts_openssl_sk_pkcs7_pop_free(STACK_OF(PKCS7) *sk) { sk_PKCS7_pop_free(sk, PKCS7_free); }
 #endif

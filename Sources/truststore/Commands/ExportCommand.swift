@@ -42,11 +42,33 @@ struct ExportCommand: StoreCommand {
     @Option(help: ArgumentHelp("The default bundle to append (implies --include-system).", valueName: "file"))
     var systemBundle: String?
 
+    @Option(help: ArgumentHelp(
+        "Output format: pem-bundle (default), pem-directory, openssl-directory, der-directory, pkcs7, java, json.",
+        valueName: "format"))
+    var format: String = ExportFormat.pemBundle.rawValue
+
+    @Option(help: ArgumentHelp(
+        "Keep only certificates trusted for this purpose: server-auth, client-auth, email, code-signing.",
+        valueName: "purpose"))
+    var purpose: String?
+
+    @Flag(help: "pkcs7: write PEM (-----BEGIN PKCS7-----) instead of DER.")
+    var pem = false
+
+    @Option(help: ArgumentHelp("java: read the store password from the first line of this file (default: none).",
+                               valueName: "file"))
+    var passwordFile: String?
+
+    @Flag(help: "openssl-directory: write TRUSTED CERTIFICATE files carrying each anchor's purposes.")
+    var trustedCertificate = false
+
     func validate() throws {
         if rev != nil && asOf != nil { throw ValidationError("give --rev or --as-of, not both") }
     }
 
     func run(in store: TrustStore) throws(TrustStoreError) {
+        let format = try ExportFormat.parse(self.format)
+        try checkFormatOptions(format)
         var commit: String?
         var defaultTime: Int64?
         if let rev {
@@ -61,6 +83,9 @@ struct ExportCommand: StoreCommand {
         let time: Int64
         if let at { time = try Timestamp.resolve(at) } else { time = defaultTime ?? Timestamp.now() }
         let cwd = ProcessEnvironment.cwd
+        if format != .pemBundle || purpose != nil {
+            return try export(store, format: format, at: time, commit: commit, cwd: cwd)
+        }
         let bundle = try PEMBundleExporter.export(
             store, environment: env, at: time, includeSystem: includeSystem,
             systemBundle: systemBundle.map { absolutePath($0, cwd: cwd) }, commit: commit)

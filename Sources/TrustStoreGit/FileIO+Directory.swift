@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
+
+/// Whole-directory writes for directory exports (`truststore export --format pem-directory` and the like).
+extension FileIO {
+    /// Writes `files` (flat names, no `/`) into a new directory beside `path` and puts it at `path` in one
+    /// `rename`, so readers see the old directory or the whole new one and files of the old one that the new one
+    /// lacks disappear. An existing directory at `path` is first renamed aside and removed after the swap (the only
+    /// moment `path` is missing is between those two renames); on any failure before the swap the temporary
+    /// directory is removed and `path` is left as it was.
+    /// - Parameters:
+    ///   - path: the target directory, without a trailing `/`; its parent must exist.
+    ///   - mode: permission bits of each file.
+    /// - Throws: ``GitError`` with the failing POSIX function and `strerror(errno)`; `path` is unchanged unless the
+    ///   final rename succeeded.
+    package static func replaceDirectory(_ path: String, files: [(name: String, content: [UInt8])],
+                                         mode: mode_t = 0o644) throws(GitError)
+    {
+        let (parent, base) = split(path)
+        let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temp = parent + "/." + base + ".tmp-" + tag
+        if mkdir(temp, 0o755) != 0 { throw posixError("mkdir", temp) }
+        do {
+            for file in files { try create(file.content, at: temp + "/" + file.name, mode: mode) }
+        } catch {
+            removeTree(temp)
+            throw error
+        }
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            if rename(temp, path) != 0 {
+                let error = posixError("rename", path)
+                removeTree(temp)
+                throw error
+            }
+            return
+        }
+        let aside = parent + "/." + base + ".old-" + tag
+        if rename(path, aside) != 0 {
+            let error = posixError("rename", path)
+            removeTree(temp)
+            throw error
+        }
+        if rename(temp, path) != 0 {
+            let error = posixError("rename", path)
+            _ = rename(aside, path)
+            removeTree(temp)
+            throw error
+        }
+        removeTree(aside)
+    }
+
+    /// Removes `path` and, when it is a directory (not a symbolic link to one), everything under it; errors are
+    /// ignored (best effort, for temporary and replaced directories).
+    package static func removeTree(_ path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            for name in list(path) { removeTree(path + "/" + name) }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+
+    /// Whether `path` exists (a symbolic link is not followed) and is not a directory.
+    package static func existsAsNonDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFDIR
+    }
+
+    private static func split(_ path: String) -> (parent: String, base: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let parent = String(path[..<slash])
+        return (parent.isEmpty ? "/" : parent, String(path[path.index(after: slash)...]))
+    }
+}

@@ -43,6 +43,9 @@ public struct AddRequest: Sendable {
     public var time: Int64
     /// Import the valid certificates and skip the rejected ones instead of rejecting the whole invocation.
     public var skipInvalid: Bool
+    /// The purposes the added certificates are trusted for (`--purpose`); empty: every purpose. Recorded in each
+    /// stored file's header (``PurposeIndex``) and in a `Truststore-Purpose` trailer.
+    public var purposes: [TrustPurpose] = []
 
     public init(inputs: [AddInput], environment: String, reason: String?, source: String?, author: Author,
                 time: Int64, skipInvalid: Bool)
@@ -259,13 +262,15 @@ package struct AddOperation {
             let path = CertificateFile.path(for: c.info, in: env)
             changes.append(.write(
                 path: path,
-                content: CertificateFile.render(c.certificate, info: c.info, kind: c.kind, auxiliaryTrust: c.auxiliaryTrust)))
+                content: PurposeIndex.annotate(
+                    CertificateFile.render(c.certificate, info: c.info, kind: c.kind, auxiliaryTrust: c.auxiliaryTrust),
+                    purposes: request.purposes)))
         }
         let message = CommitMessage.add(
             environment: env, added: toAdd.map { ($0.info, $0.kind, $0.input) }, reason: request.reason,
             source: request.source, inputs: encodings.map { "\($0.input) (\($0.encoding.rawValue), \($0.count) "
                 + "certificate\($0.count == 1 ? "" : "s"))" },
-            validatedAt: request.time)
+            validatedAt: request.time, purposes: request.purposes)
         report.commit = try store.commit(changes, message: message, author: request.author)
         report.items = candidates.map { item(from: $0, environment: env) }
         return report

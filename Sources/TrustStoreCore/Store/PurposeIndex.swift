@@ -57,3 +57,19 @@ extension Substring {
         return String(s)
     }
 }
+
+extension PurposeIndex {
+    /// `content` (a rendered ``CertificateFile``) with the line `# Purposes: a, b` appended to its comment header,
+    /// before the PEM block; unchanged when `purposes` is empty (every purpose).
+    package static func annotate(_ content: [UInt8], purposes: [TrustPurpose]) -> [UInt8] {
+        guard !purposes.isEmpty else { return content }
+        let line = Array((marker + Set(purposes).sorted().map(\.rawValue).joined(separator: ", ") + "\n").utf8)
+        let begin = Array("-----BEGIN".utf8)
+        var i = 0
+        while i < content.count {
+            if content[i...].starts(with: begin) { break }
+            i = (content[i...].firstIndex(of: 0x0A) ?? content.count - 1) + 1
+        }
+        return Array(content[..<i]) + line + Array(content[i...])
+    }
+}

@@ -35,7 +35,10 @@ extension ExportCommand {
             store, environment: env, at: time, includeSystem: includeSystem,
             systemBundle: systemBundle.map { absolutePath($0, cwd: cwd) }, commit: commit, format: format,
             options: options, purpose: purpose)
-        for warning in bundle.warnings { Console.error("warning: \(warning)") }
+        // The manifest is not a trust list, so the bundle's "replaces the default roots" warning does not apply.
+        for warning in bundle.warnings where format != .json || bundle.systemBundle != nil || !warning.hasPrefix("this bundle holds only") {
+            Console.error("warning: \(warning)")
+        }
         for (entry, reason) in bundle.omitted {
             Console.error("warning: left out '\(entry.subject)' (\(entry.sha256.prefix(16))): \(reason)")
         }

@@ -174,6 +174,11 @@ def main():
     pki.make("sub-intermediate", "Test Sub Intermediate CA", ec_key(), issuer="intermediate", window=INT_WINDOW)
     pki.make("chain-a", "Chain A CA", ec_key(), issuer="root", window=INT_WINDOW)
     pki.make("chain-b", "Chain B CA", ec_key(), issuer="chain-a", window=INT_WINDOW)
+    # Two roots with one subject and different keys: the same OpenSSL subject hash (HASH.0 and HASH.1).
+    pki.make("collision-root-a", "Collision Root CA", ec_key())
+    pki.make("collision-root-b", "Collision Root CA", ec_key())
+    pki.make("collision-leaf-b", "collision.test", ec_key(), issuer="collision-root-b", window=LEAF_WINDOW, ca=False,
+             sans=["collision.test"], eku=[ExtendedKeyUsageOID.SERVER_AUTH])
     return 0
 
 

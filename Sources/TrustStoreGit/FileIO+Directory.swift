@@ -11,7 +11,7 @@ extension FileIO {
     /// directory is removed and `path` is left as it was.
     /// - Parameters:
     ///   - path: the target directory, without a trailing `/`; its parent must exist.
-    ///   - mode: permission bits of each file.
+    ///   - mode: permission bits of each file (less the umask).
     /// - Throws: ``GitError`` with the failing POSIX function and `strerror(errno)`; `path` is unchanged unless the
     ///   final rename succeeded.
     package static func replaceDirectory(_ path: String, files: [(name: String, content: [UInt8])],
@@ -22,7 +22,7 @@ extension FileIO {
         let temp = parent + "/." + base + ".tmp-" + tag
         if mkdir(temp, 0o755) != 0 { throw posixError("mkdir", temp) }
         do {
-            for file in files { try create(file.content, at: temp + "/" + file.name, mode: mode) }
+            for file in files { try createPlain(file.content, at: temp + "/" + file.name, mode: mode) }
         } catch {
             removeTree(temp)
             throw error
@@ -61,6 +61,23 @@ extension FileIO {
             rmdir(path)
         } else {
             unlink(path)
+        }
+    }
+
+    /// Creates a new file with `content` (`O_CREAT | O_EXCL`, `mode` less the umask, as p11-kit and `openssl rehash`
+    /// create theirs): one open, the writes and a close, since a directory export creates many small files.
+    private static func createPlain(_ content: [UInt8], at path: String, mode: mode_t) throws(GitError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        if fd < 0 { throw posixError("open", path) }
+        defer { close(fd) }
+        var written = 0
+        while written < content.count {
+            let n = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, content.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw posixError("write", path)
+            }
+            written += n
         }
     }
 

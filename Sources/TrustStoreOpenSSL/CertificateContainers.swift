@@ -40,15 +40,18 @@ package enum CertificateContainers {
     /// attribute (anyExtendedKeyUsage), in one unencrypted SafeContents (certificates are public; OpenSSL >= 3.2's
     /// `PKCS12_create_ex2` with `-nokeys` writes the same structure).
     ///
-    /// Built with `PKCS12_add_cert`, `PKCS12_add_friendlyname_asc`, `PKCS12_add1_attr_by_txt`, `PKCS12_add_safe`
-    /// (no encryption, NID -1) and `PKCS12_add_safes`. With an empty `password` no MAC is written (Java reads a
-    /// password-less store this way); otherwise an HMAC-SHA-256 MAC (`PKCS12_set_mac`, 10,000 iterations) with
-    /// `macSalt` as salt, so a caller passing a salt derived from the content gets deterministic output.
+    /// Built with `PKCS12_item_pack_safebag` (as `PKCS12_SAFEBAG_create_cert`, but from the DER without decoding
+    /// the certificate, see `ts_openssl_certbag_from_der`), `PKCS12_add_friendlyname_asc`, `PKCS12_add1_attr_by_txt`,
+    /// `PKCS12_add_safe` (no encryption, NID -1) and `PKCS12_add_safes`. With an empty `password` no MAC is written
+    /// (Java reads a password-less store this way); otherwise an HMAC-SHA-256 MAC (`PKCS12_set_mac`, 10,000
+    /// iterations) with `macSalt` as salt, so a caller passing a salt derived from the content gets deterministic
+    /// output.
     /// - Parameters:
+    ///   - entries: each certificate's DER encoding and alias.
     ///   - password: UTF-8 store password; empty for none.
     ///   - macSalt: salt of the MAC, 8 bytes or more; unused without a password.
-    /// - Throws: ``OpenSSLError`` naming the OpenSSL function that failed.
-    package static func javaTrustStore(_ entries: [(certificate: X509Certificate, alias: String)], password: String,
+    /// - Throws: ``OpenSSLError`` naming the OpenSSL function that failed (a DER that is not one ASN.1 SEQUENCE).
+    package static func javaTrustStore(_ entries: [(der: [UInt8], alias: String)], password: String,
                                        macSalt: [UInt8]) throws(OpenSSLError) -> [UInt8]
     {
         ERR_clear_error()
@@ -56,11 +59,18 @@ package enum CertificateContainers {
             throw OpenSSLError.drain("OBJ_txt2obj", fallback: "cannot make the anyExtendedKeyUsage OID")
         }
         defer { ASN1_OBJECT_free(anyUsage) }
-        var bags: OpaquePointer?
-        defer { if let bags { ts_openssl_sk_safebag_pop_free(bags) } }
+        guard let bags = ts_openssl_sk_safebag_new() else {
+            throw OpenSSLError.drain("sk_PKCS12_SAFEBAG_new_null", fallback: "out of memory")
+        }
+        defer { ts_openssl_sk_safebag_pop_free(bags) }
         for entry in entries {
-            guard let bag = PKCS12_add_cert(&bags, entry.certificate.pointer) else {
-                throw OpenSSLError.drain("PKCS12_add_cert", fallback: "cannot add a certificate bag")
+            let made = entry.der.withUnsafeBufferPointer { ts_openssl_certbag_from_der($0.baseAddress, $0.count) }
+            guard let bag = made else {
+                throw OpenSSLError.drain("PKCS12_item_pack_safebag", fallback: "not a DER certificate")
+            }
+            guard ts_openssl_sk_safebag_push(bags, bag) > 0 else {
+                PKCS12_SAFEBAG_free(bag)
+                throw OpenSSLError.drain("sk_PKCS12_SAFEBAG_push", fallback: "out of memory")
             }
             guard PKCS12_add_friendlyname_asc(bag, entry.alias, -1) == 1 else {
                 throw OpenSSLError.drain("PKCS12_add_friendlyname_asc", fallback: "cannot set the alias")
@@ -108,12 +118,17 @@ extension X509Certificate {
     /// (`X509_add1_reject_object`), each a dotted extended-key-usage OID (for example 1.3.6.1.5.5.7.3.1 for TLS
     /// server authentication). OpenSSL's path validation with a purpose (`openssl verify -purpose sslserver`)
     /// accepts this trust anchor only for the trusted purposes. This certificate itself is not changed (a copy
-    /// made with `X509_dup` carries the trust).
+    /// made with `X509_dup` carries the trust), unless `inPlace`: then the trust is added to this certificate's own
+    /// auxiliary data, for a caller that owns this instance alone and wants to spare the copy (a second decoding).
     /// - Throws: ``OpenSSLError`` for an OID OpenSSL cannot parse.
-    package func trustedCertificatePEM(trust: [String], reject: [String]) throws(OpenSSLError) -> String {
+    package func trustedCertificatePEM(trust: [String], reject: [String], inPlace: Bool = false)
+        throws(OpenSSLError) -> String
+    {
         ERR_clear_error()
-        guard let copy = X509_dup(pointer) else { throw OpenSSLError.drain("X509_dup", fallback: "out of memory") }
-        defer { X509_free(copy) }
+        guard let copy = inPlace ? pointer : X509_dup(pointer) else {
+            throw OpenSSLError.drain("X509_dup", fallback: "out of memory")
+        }
+        defer { if !inPlace { X509_free(copy) } }
         for (oids, add) in [(trust, true), (reject, false)] {
             for oid in oids {
                 guard let object = OBJ_txt2obj(oid, 1) else {

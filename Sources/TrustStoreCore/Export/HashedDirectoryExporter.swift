@@ -32,7 +32,7 @@ enum HashedDirectoryExporter {
                 var trustOIDs = trust.map(\.oid)
                 if allowed == nil { trustOIDs.append(TrustPurpose.anyExtendedKeyUsageOID) }
                 do {
-                    let block = try certificate.trustedCertificatePEM(trust: trustOIDs, reject: reject.map(\.oid))
+                    let block = try certificate.trustedCertificatePEM(trust: trustOIDs, reject: reject.map(\.oid), inPlace: true)
                     let header = record.entry[..<(record.entry.range(of: "-----BEGIN")?.lowerBound ?? record.entry.startIndex)]
                     content = header + "# Trusted for: " + (trust.isEmpty ? "nothing" : trust.map(\.rawValue)
                         .joined(separator: ", ")) + "\n" + block

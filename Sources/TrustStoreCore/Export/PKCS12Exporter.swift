@@ -10,14 +10,15 @@ internal import TrustStoreOpenSSL
 /// DER encodings in order, so the same certificates and password give the same bytes.
 enum PKCS12Exporter {
     /// - Parameter password: the store password, empty for none.
-    /// - Throws: ``TrustStoreError`` (failure) when OpenSSL cannot read a certificate or encode the structure.
+    /// - Throws: ``TrustStoreError`` (failure) when OpenSSL cannot read a certificate or encode the structure. No
+    ///   certificate is parsed: the bags are made from the DER (see ``CertificateContainers``).
     static func data(_ records: [ExportRecord], password: String) throws(TrustStoreError) -> [UInt8] {
-        var entries: [(certificate: X509Certificate, alias: String)] = []
+        var entries: [(der: [UInt8], alias: String)] = []
         var all: [UInt8] = []
         for record in records {
-            let certificate = try record.certificate()
-            entries.append((certificate, record.fileStem))
-            all += record.der
+            let der = record.der
+            entries.append((der, record.fileStem))
+            all += der
         }
         let salt = Array(PEMBlocks.sha256(all).prefix(16))
         do {

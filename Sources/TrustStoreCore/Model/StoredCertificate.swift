@@ -14,6 +14,8 @@ package struct StoredCertificate {
     package var path: String
     /// OpenSSL auxiliary trust recorded when the certificate was added as `TRUSTED CERTIFICATE`.
     package var auxiliaryTrust: String?
+    /// The purposes it is trusted for (`add --purpose`, ``PurposeIndex``), sorted; nil: every purpose.
+    package var purposes: [TrustPurpose]?
 
     package init(certificate: X509Certificate, environment: String, path: String, auxiliaryTrust: String? = nil) {
         self.certificate = certificate
@@ -42,6 +44,8 @@ public struct CertificateSummary: Sendable, Codable, Hashable {
     public var key: String
     public var signatureAlgorithm: String
     public var path: String
+    /// The purposes it is trusted for; absent (nil): every purpose.
+    public var purposes: [TrustPurpose]?
 
     package init(_ stored: StoredCertificate) {
         let info = stored.info
@@ -57,6 +61,7 @@ public struct CertificateSummary: Sendable, Codable, Hashable {
         key = info.keyDescription
         signatureAlgorithm = info.signatureAlgorithm
         path = stored.path
+        purposes = stored.purposes
     }
 
     /// The first 16 hex digits of the fingerprint.

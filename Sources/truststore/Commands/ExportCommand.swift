@@ -10,6 +10,11 @@ struct ExportCommand: StoreCommand {
             comment header, ordered by subject and fingerprint: the same store state gives byte-identical output. \
             Certificates expired or not yet valid at --at are left out and named on stderr. An environment with \
             no usable certificate is an error: an empty bundle is never written.
+
+            --format writes the same certificates as pem-directory, openssl-directory (a hashed directory for \
+            -CApath / SSL_CERT_DIR), der-directory, pkcs7, java (a PKCS #12 truststore) or json (a manifest with \
+            provenance). Directory formats need -o DIR and replace it whole; a directory not written by \
+            truststore export is replaced only with --overwrite.
             """)
 
     @OptionGroup var storeOptions: StoreOptions

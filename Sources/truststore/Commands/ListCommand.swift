@@ -31,7 +31,8 @@ struct ListCommand: StoreCommand {
         case .text:
             for row in rows {
                 Console.line("\(row.environment.padding(10)) \(row.kind.rawValue.padding(12)) \(row.shortFingerprint)  "
-                    + "expires \(row.notAfter.prefix(10))  \(row.subject)")
+                    + "expires \(row.notAfter.prefix(10))  \(row.subject)"
+                    + (row.purposes.map { "  [" + $0.map(\.rawValue).joined(separator: ", ") + "]" } ?? ""))
             }
             if rows.isEmpty { Console.error("no certificates in " + names.map { "'\($0)'" }.joined(separator: ", ")) }
         }

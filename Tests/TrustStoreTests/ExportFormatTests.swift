@@ -338,6 +338,22 @@ struct ExportFormatTests {
         #expect(try fingerprints(ofBundle: server.stdout) == [try fingerprint(ofFile: TestPKI.pem("other-root"))])
         #expect(server.stderr.contains("left out 'CN=Test Root CA,O=truststore tests'"), "\(server)")
         #expect(server.stderr.contains("not trusted for server-auth"), "\(server)")
+        let list = try store.run(["list", "--env", "prod"])
+        #expect(list.status == 0, "\(list)")
+        #expect(list.stdout.split(separator: "\n").contains { $0.contains("CN=Test Root CA") && $0.hasSuffix("  [client-auth]") },
+                "\(list)")
+        #expect(list.stdout.split(separator: "\n").contains { $0.contains("CN=Other Root CA") && !$0.contains("[") },
+                "\(list)")
+        let listJSON = try JSONSerialization.jsonObject(with: Data(try store.run(["list", "--env", "prod", "--format", "json"])
+            .stdout.utf8)) as? [[String: Any]]
+        #expect(listJSON?.compactMap { $0["purposes"] as? [String] } == [["client-auth"]])
+        let show = try store.run(["show", try fingerprint(ofFile: TestPKI.pem("root"))])
+        #expect(show.status == 0, "\(show)")
+        #expect(show.stdout.contains("(purposes: client-auth)"), "\(show)")
+        let manifest = try jsonObject(try store.run(["export", "prod", "--format", "json", "--at", testTime]).stdout)
+        let entries = try #require(manifest["certificates"] as? [[String: Any]])
+        #expect(entries.compactMap { $0["purposes"] as? [String] } == [["client-auth"]])
+
         let client = try store.run(["export", "prod", "--purpose", "client-auth", "--at", testTime])
         #expect(client.status == 0, "\(client)")
         #expect(try Set(fingerprints(ofBundle: client.stdout)).count == 2)
@@ -364,6 +380,9 @@ struct ExportFormatTests {
             let add = try store.run(["add", try TestPKI.pem("root"), "--env", "prod", "--purpose", purpose,
                                      "--at", testTime])
             try #require(add.status == 0, "\(add)")
+            // The intermediate has no purposes of its own: it must not become an anchor that bypasses its root's.
+            let intermediate = try store.run(["add", try TestPKI.pem("intermediate"), "--env", "prod", "--at", testTime])
+            try #require(intermediate.status == 0, "\(intermediate)")
             let dir = store.temp.file("capath")
             let result = try store.run(["export", "prod", "--format", "openssl-directory", "--trusted-certificate",
                                         "-o", dir, "--at", testTime])
@@ -375,8 +394,10 @@ struct ExportFormatTests {
             let aux = try openssl(["x509", "-in", dir + "/" + name, "-trustout", "-noout", "-text"])
             #expect(aux.stdout.contains("Trusted Uses:"), "\(aux)")
             #expect(aux.stdout.contains("Rejected Uses:"), "\(aux)")
-            verdicts[purpose] = try verifyWithCApath(dir, leaf: TestPKI.pem("leaf"), untrusted: TestPKI.pem("intermediate"),
-                                                     purpose: "sslserver")
+            let intermediateName = try subjectHash(TestPKI.pem("intermediate")) + ".0"
+            let intermediateText = try String(contentsOfFile: dir + "/" + intermediateName, encoding: .utf8)
+            #expect(intermediateText.contains("-----BEGIN CERTIFICATE-----"), "an intermediate carries no trust")
+            verdicts[purpose] = try verifyWithCApath(dir, leaf: TestPKI.pem("leaf"), purpose: "sslserver")
         }
         let trusted = try #require(verdicts["server-auth"])
         #expect(trusted.status == 0, "\(trusted)")

@@ -6,8 +6,12 @@ internal import TrustStoreOpenSSL
 /// Each certificate is one plain file `HASH.N` (no symbolic links): HASH is OpenSSL's subject-name hash
 /// (`X509_subject_name_hash`, 8 lowercase hex digits), N the collision index among certificates whose subjects hash
 /// alike, counted in the export order (subject, then SHA-256 fingerprint), so the names are deterministic. Each file
-/// holds the record's comment header and its PEM block; with `trustedCertificate`, an OpenSSL
-/// `TRUSTED CERTIFICATE` block whose auxiliary trust carries the anchor's purposes (see ``TrustPurpose``).
+/// holds the record's comment header and its PEM block. With `trustedCertificate`, each root is an OpenSSL
+/// `TRUSTED CERTIFICATE` block whose auxiliary trust lists its purposes as trusted (`X509_add1_trust_object`; every
+/// purpose and anyExtendedKeyUsage when it has none) and the others as rejected (`X509_add1_reject_object`), so
+/// `X509_check_trust` accepts it only for those purposes. An intermediate CA stays a plain `CERTIFICATE` block
+/// (OpenSSL's `check_trust` takes the first store certificate with trust settings as the anchor, so trust bits on
+/// an intermediate would bypass its root's purposes), or, when limited to purposes itself, carries only reject bits.
 enum HashedDirectoryExporter {
     /// - Parameter purposes: the purposes of each certificate by SHA-256 (nil: every purpose); used only with
     ///   `trustedCertificate`.
@@ -25,17 +29,21 @@ enum HashedDirectoryExporter {
             next[hash] = index + 1
             let name = hex8(hash) + "." + String(index)
             var content = record.entry
-            if trustedCertificate {
-                let allowed = purposes[record.sha256]
-                let trust = TrustPurpose.allCases.filter { allowed?.contains($0) ?? true }
+            let allowed = purposes[record.sha256]
+            // An intermediate CA carries no trust of its own (OpenSSL would take it as a trust anchor and never look
+            // at its root's purposes): only the reject bits of the purposes it is limited to, if any.
+            if trustedCertificate && (record.kind == .root || allowed != nil) {
+                let trust = TrustPurpose.allCases.filter { record.kind == .root && (allowed?.contains($0) ?? true) }
                 let reject = TrustPurpose.allCases.filter { !(allowed?.contains($0) ?? true) }
                 var trustOIDs = trust.map(\.oid)
-                if allowed == nil { trustOIDs.append(TrustPurpose.anyExtendedKeyUsageOID) }
+                if allowed == nil && record.kind == .root { trustOIDs.append(TrustPurpose.anyExtendedKeyUsageOID) }
                 do {
                     let block = try certificate.trustedCertificatePEM(trust: trustOIDs, reject: reject.map(\.oid), inPlace: true)
                     let header = record.entry[..<(record.entry.range(of: "-----BEGIN")?.lowerBound ?? record.entry.startIndex)]
-                    content = header + "# Trusted for: " + (trust.isEmpty ? "nothing" : trust.map(\.rawValue)
-                        .joined(separator: ", ")) + "\n" + block
+                    let trustNote = record.kind == .root
+                        ? "# Trusted for: " + (trust.isEmpty ? "nothing" : trust.map(\.rawValue).joined(separator: ", "))
+                        : "# Rejected for: " + reject.map(\.rawValue).joined(separator: ", ")
+                    content = header + trustNote + "\n" + block
                 } catch {
                     throw TrustStoreError(.failure, "cannot write '\(record.subject)' as a trusted certificate: \(error)")
                 }

@@ -16,7 +16,8 @@ package enum FormatExporter {
         var bundle = try PEMBundleExporter.export(
             store, environment: environment, at: time, includeSystem: includeSystem, systemBundle: systemBundle,
             commit: commit)
-        let needsPurposes = purpose != nil || format == .json || (format == .opensslDirectory && options.trustedCertificate)
+        let needsPurposes = purpose != nil || format == .json
+            || (format == .opensslDirectory && options.trustedCertificate)
         let purposes = needsPurposes
             ? try PurposeIndex.load(store, environment: environment, commit: bundle.commit) : [:]
         if let purpose {

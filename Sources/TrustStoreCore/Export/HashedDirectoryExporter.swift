@@ -38,14 +38,18 @@ enum HashedDirectoryExporter {
                 var trustOIDs = trust.map(\.oid)
                 if allowed == nil && record.kind == .root { trustOIDs.append(TrustPurpose.anyExtendedKeyUsageOID) }
                 do {
-                    let block = try certificate.trustedCertificatePEM(trust: trustOIDs, reject: reject.map(\.oid), inPlace: true)
-                    let header = record.entry[..<(record.entry.range(of: "-----BEGIN")?.lowerBound ?? record.entry.startIndex)]
+                    let block = try certificate.trustedCertificatePEM(
+                        trust: trustOIDs, reject: reject.map(\.oid), inPlace: true)
+                    let pemStart = record.entry.range(of: "-----BEGIN")?.lowerBound ?? record.entry.startIndex
+                    let header = record.entry[..<pemStart]
                     let trustNote = record.kind == .root
-                        ? "# Trusted for: " + (trust.isEmpty ? "nothing" : trust.map(\.rawValue).joined(separator: ", "))
+                        ? "# Trusted for: "
+                            + (trust.isEmpty ? "nothing" : trust.map(\.rawValue).joined(separator: ", "))
                         : "# Rejected for: " + reject.map(\.rawValue).joined(separator: ", ")
                     content = header + trustNote + "\n" + block
                 } catch {
-                    throw TrustStoreError(.failure, "cannot write '\(record.subject)' as a trusted certificate: \(error)")
+                    throw TrustStoreError(
+                        .failure, "cannot write '\(record.subject)' as a trusted certificate: \(error)")
                 }
             }
             out.append(ExportFile(name: name, content: Array(content.utf8)))

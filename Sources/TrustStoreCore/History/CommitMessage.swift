@@ -47,7 +47,9 @@ package enum CommitMessage {
         }
         trailers += inputs.map { (Key.input, $0) }
         trailers.append((Key.validatedAt, Timestamp.format(validatedAt)))
-        if !purposes.isEmpty { trailers.append((Key.purpose, purposes.sorted().map(\.rawValue).joined(separator: ", "))) }
+        if !purposes.isEmpty {
+            trailers.append((Key.purpose, purposes.sorted().map(\.rawValue).joined(separator: ", ")))
+        }
         return build(
             subject: "\(environment): add \(describe(added.map { ($0.info, $0.kind) }))",
             body: "Added to \(environment):\n" + listing(added.map { ($0.info, $0.kind) }), trailers: trailers)

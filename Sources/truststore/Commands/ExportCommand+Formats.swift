@@ -36,7 +36,8 @@ extension ExportCommand {
             systemBundle: systemBundle.map { absolutePath($0, cwd: cwd) }, commit: commit, format: format,
             options: options, purpose: purpose)
         // The manifest is not a trust list, so the bundle's "replaces the default roots" warning does not apply.
-        for warning in bundle.warnings where format != .json || bundle.systemBundle != nil || !warning.hasPrefix("this bundle holds only") {
+        for warning in bundle.warnings
+        where format != .json || bundle.systemBundle != nil || !warning.hasPrefix("this bundle holds only") {
             Console.error("warning: \(warning)")
         }
         for (entry, reason) in bundle.omitted {

@@ -22,10 +22,12 @@ struct ExportCommand: StoreCommand {
     @Argument(help: ArgumentHelp("The environment to export.", valueName: "env"))
     var env: String
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of stdout.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Write to this file (atomically), or this directory for a directory format, instead of stdout.",
+        valueName: "path"))
     var output: String?
 
-    @Flag(help: "Replace the file given with -o when it exists.")
+    @Flag(help: "Replace the file given with -o when it exists (or a directory not written by truststore export).")
     var overwrite = false
 
     @Option(help: ArgumentHelp("Export time, RFC 3339 (default: now): certificates not valid then are left out.",
@@ -48,7 +50,7 @@ struct ExportCommand: StoreCommand {
     var systemBundle: String?
 
     @Option(help: ArgumentHelp(
-        "Output format: pem-bundle (default), pem-directory, openssl-directory, der-directory, pkcs7, java, json.",
+        "Output format: pem-bundle, pem-directory, openssl-directory, der-directory, pkcs7, java, json.",
         valueName: "format"))
     var format: String = ExportFormat.pemBundle.rawValue
 

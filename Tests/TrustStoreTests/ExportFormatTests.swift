@@ -58,6 +58,16 @@ struct ExportFormatTests {
         let ok = try verifyWithCApath(dir, leaf: TestPKI.pem("leaf"))
         #expect(ok.status == 0, "\(ok)")
         #expect(ok.stdout.contains(": OK"), "\(ok)")
+        // The second export comes from the format cache: the same bytes; so does a third after dropping the cache.
+        let again = store.temp.file("capath-again")
+        #expect(try store.run(["export", "prod", "--format", "openssl-directory", "-o", again, "--at", testTime])
+            .status == 0)
+        #expect(try directoryContents(again) == directoryContents(dir))
+        try FileManager.default.removeItem(atPath: store.root + "/.git/truststore/export-cache")
+        let fresh = store.temp.file("capath-fresh")
+        #expect(try store.run(["export", "prod", "--format", "openssl-directory", "-o", fresh, "--at", testTime])
+            .status == 0)
+        #expect(try directoryContents(fresh) == directoryContents(dir))
 
         let rootOnly = try storeWith(["root"])
         let dir2 = rootOnly.temp.file("capath")
@@ -398,6 +408,11 @@ struct ExportFormatTests {
             let intermediateText = try String(contentsOfFile: dir + "/" + intermediateName, encoding: .utf8)
             #expect(intermediateText.contains("-----BEGIN CERTIFICATE-----"), "an intermediate carries no trust")
             verdicts[purpose] = try verifyWithCApath(dir, leaf: TestPKI.pem("leaf"), purpose: "sslserver")
+            let plain = store.temp.file("plain")
+            #expect(try store.run(["export", "prod", "--format", "openssl-directory", "-o", plain, "--at", testTime])
+                .status == 0)
+            #expect(try String(contentsOfFile: plain + "/" + name, encoding: .utf8).contains("-----BEGIN CERTIFICATE-----"),
+                    "the plain and the trusted forms are cached apart")
         }
         let trusted = try #require(verdicts["server-auth"])
         #expect(trusted.status == 0, "\(trusted)")

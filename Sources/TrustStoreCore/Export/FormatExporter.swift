@@ -61,10 +61,26 @@ package enum FormatExporter {
         case .pemDirectory, .derDirectory:
             return .directory(PEMDirectoryExporter.files(records, der: format == .derDirectory))
         case .opensslDirectory:
-            return .directory(try HashedDirectoryExporter.files(
-                records, trustedCertificate: options.trustedCertificate, purposes: purposes))
+            let cache = FormatCache(gitDirectory: store.repository.gitDirectory)
+            let key = FormatCache.key(["openssl-directory 1", options.trustedCertificate ? "trusted" : "plain"]
+                + records.map { record in
+                    record.sha256 + (options.trustedCertificate
+                        ? " \(record.kind.rawValue) " + (purposes[record.sha256]?.sorted().map(\.rawValue)
+                            .joined(separator: ",") ?? "*")
+                        : "")
+                })
+            if let cached = cache.files(for: key), cached.count == records.count { return .directory(cached) }
+            let files = try HashedDirectoryExporter.files(
+                records, trustedCertificate: options.trustedCertificate, purposes: purposes)
+            cache.store(files, for: key)
+            return .directory(files)
         case .pkcs7:
-            return .file(try PKCS7Exporter.data(records, pem: options.pem))
+            let cache = FormatCache(gitDirectory: store.repository.gitDirectory)
+            let key = FormatCache.key(["pkcs7 1", options.pem ? "pem" : "der"] + records.map(\.sha256))
+            if let cached = cache.files(for: key), cached.count == 1 { return .file(cached[0].content) }
+            let data = try PKCS7Exporter.data(records, pem: options.pem)
+            cache.store([ExportFile(name: "pkcs7", content: data)], for: key)
+            return .file(data)
         case .java:
             return .file(try PKCS12Exporter.data(records, password: options.password))
         case .json:

@@ -105,6 +105,21 @@ for pair in "${pairs[@]}"; do
     results+=("$work/system-$i.json|$spec|$p11|$out_ts|$out_p11")
 done
 
+# Directory formats into an empty directory each run (a first export: nothing to share with an earlier one).
+fresh_results=()
+i=0
+for pair in "pem-directory|pem-directory" "openssl-directory|pem-directory-hash" "der-directory|x509-directory"; do
+    spec="${pair%%|*}" p11="${pair#*|}"
+    i=$((i + 1))
+    out_ts="$work/fresh-ts-$i" out_p11="$work/fresh-p11-$i"
+    log "system roots, empty target directory: $spec vs trust extract --format=$p11"
+    hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$work/fresh-$i.json" \
+        --prepare "rm -rf $(q "$out_ts") $(q "$out_p11")" \
+        -n "truststore $spec" "$(ts_cmd "$work/system" "$spec" "$out_ts")" \
+        -n "trust extract $p11" "$(p11_cmd "$p11" "$out_p11")" >&2
+    fresh_results+=("$work/fresh-$i.json|$spec|$p11")
+done
+
 cfssl_results=()
 i=0
 for pair in "${pairs[@]}"; do
@@ -131,12 +146,14 @@ echo "export at:  $at; runs $runs (cfssl $cfssl_runs), warmup $warmup"
 echo "certificates: system roots in prod $n_system, exported $n_system_out; trust extract (ca-anchors, server-auth) $n_p11;"
 echo "              cfssl environment exported $n_cfssl (339 roots + 1,263 intermediates, less those not valid at $at)"
 echo
-python3 - "$target" "$n_system_out" "$n_cfssl" "${results[@]}" -- "${cfssl_results[@]}" <<'PY'
+python3 - "$target" "$n_system_out" "$n_cfssl" "${results[@]}" -- "${cfssl_results[@]}" -- "${fresh_results[@]}" <<'PY'
 import json, sys
 target, n_sys, n_cfssl = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 rest = sys.argv[4:]
 split = rest.index("--")
-system, cfssl = rest[:split], rest[split + 1:]
+system, rest = rest[:split], rest[split + 1:]
+split = rest.index("--")
+cfssl, fresh = rest[:split], rest[split + 1:]
 def load(path):
     return {r["command"]: r for r in json.load(open(path))["results"]}
 print("%-40s %10s %-20s %10s %7s  %s" % ("truststore format (system roots)", "mean ms", "p11-kit format", "mean ms",
@@ -155,6 +172,16 @@ for item in system:
         print("%-40s %10.1f %-20s %10.1f %7.3f  %s" % (spec, t, p11, p, ratio, "PASS" if ratio <= target else "FAIL"))
     else:
         print("%-40s %10.1f %-20s %10s %7s  %s" % (spec, t, "(none)", "-", "-", "time only"))
+print("(directory formats above replace the previous run's directory; unchanged files are shared with it)")
+print()
+print("%-40s %10s %-20s %10s %7s  %s" % ("into an empty directory (system roots)", "mean ms", "p11-kit format",
+                                         "mean ms", "ratio", "target <= %.1f" % target))
+for item in fresh:
+    path, spec, p11 = item.split("|")
+    r = load(path)
+    t = r["truststore " + spec]["mean"] * 1e3
+    p = r["trust extract " + p11]["mean"] * 1e3
+    print("%-40s %10.1f %-20s %10.1f %7.3f  %s" % (spec, t, p11, p, t / p, "PASS" if t / p <= target else "FAIL"))
 print()
 print("%-40s %9s %9s %11s %11s %8s %8s" % ("format (cfssl: %d certificates)" % n_cfssl, "mean ms", "user ms",
                                             "us per cert", "system us/c", "growth", "user gr."))

@@ -12,17 +12,24 @@ extension FileIO {
     /// - Parameters:
     ///   - path: the target directory, without a trailing `/`; its parent must exist.
     ///   - mode: permission bits of each file (less the umask).
+    ///   - reuseUnchanged: a file of the existing directory that is a regular file with exactly the new content is
+    ///     hard-linked into the new directory instead of written again (files are never changed in place, so the old
+    ///     and the new directory may share it); for directories written by this function only.
     /// - Throws: ``GitError`` with the failing POSIX function and `strerror(errno)`; `path` is unchanged unless the
     ///   final rename succeeded.
     package static func replaceDirectory(_ path: String, files: [(name: String, content: [UInt8])],
-                                         mode: mode_t = 0o644) throws(GitError)
+                                         mode: mode_t = 0o644, reuseUnchanged: Bool = false) throws(GitError)
     {
         let (parent, base) = split(path)
         let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let temp = parent + "/." + base + ".tmp-" + tag
         if mkdir(temp, 0o755) != 0 { throw posixError("mkdir", temp) }
         do {
-            for file in files { try createPlain(file.content, at: temp + "/" + file.name, mode: mode) }
+            for file in files {
+                let target = temp + "/" + file.name
+                if reuseUnchanged && linkIfSame(path + "/" + file.name, file.content, to: target) { continue }
+                try createPlain(file.content, at: target, mode: mode)
+            }
         } catch {
             removeTree(temp)
             throw error
@@ -79,6 +86,16 @@ extension FileIO {
             }
             written += n
         }
+    }
+
+    /// Hard-links `existing` to `target` when it is a regular file (not followed through a symbolic link) holding
+    /// exactly `content`; false otherwise (the caller then writes `target`).
+    private static func linkIfSame(_ existing: String, _ content: [UInt8], to target: String) -> Bool {
+        var st = stat()
+        guard lstat(existing, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == content.count,
+              let old = try? read(existing), old == content
+        else { return false }
+        return link(existing, target) == 0
     }
 
     /// Whether `path` exists (a symbolic link is not followed) and is not a directory.

@@ -232,6 +232,12 @@ struct ExportFormatTests {
         let dir = store.temp.file("out")
         #expect(try store.run(["export", "prod", "--format", "pem-directory", "-o", dir, "--at", testTime]).status == 0)
         #expect(try certificateNames(dir).count == 2)
+        let original = try directoryContents(dir)
+        // A file edited in place is written anew (unchanged files are shared with the new directory, not this one).
+        let edited = dir + "/" + (try certificateNames(dir).first { $0.hasPrefix("test-root-ca_") } ?? "-")
+        try "tampered\n".write(toFile: edited, atomically: false, encoding: .utf8)
+        #expect(try store.run(["export", "prod", "--format", "pem-directory", "-o", dir, "--at", testTime]).status == 0)
+        #expect(try directoryContents(dir) == original)
         let remove = try store.run(["remove", try fingerprint(ofFile: TestPKI.pem("other-root")), "--env", "prod",
                                     "--reason", "retired", "--at", testTime])
         try #require(remove.status == 0, "\(remove)")

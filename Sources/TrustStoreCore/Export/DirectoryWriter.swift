@@ -26,8 +26,10 @@ public enum DirectoryWriter {
             throw TrustStoreError(.rejected, "cannot write to '\(path)': it exists and is not a directory",
                                   hint: "directory formats write a directory: give -o a directory path")
         }
+        var ours = false
         if FileIO.isDirectory(target) {
             let names = FileIO.list(target)
+            ours = names.contains(marker)
             if !names.isEmpty && !names.contains(marker) && !overwrite {
                 throw TrustStoreError(.rejected, "'\(path)' is a directory not written by truststore export; "
                     + "refusing to replace it", hint: "pass --overwrite to replace it and everything in it")
@@ -39,7 +41,8 @@ public enum DirectoryWriter {
         }
         let all = files.map { ($0.name, $0.content) } + [(marker, Array(markerText.utf8))]
         do {
-            try FileIO.replaceDirectory(target, files: all)
+            // An earlier export's unchanged files are shared with the new directory rather than written again.
+            try FileIO.replaceDirectory(target, files: all, reuseUnchanged: ours)
         } catch {
             throw TrustStoreError(.failure, "cannot write '\(path)': \(error)")
         }

@@ -311,6 +311,13 @@ struct ExportFormatTests {
         #expect(pemFlag.stderr.contains("error: --pem applies only to --format pkcs7"), "\(pemFlag)")
         #expect(!FileManager.default.fileExists(atPath: store.temp.file("x")))
 
+        let password = try store.run(["export", "prod", "--format", "java", "-o", store.temp.file("t.p12"),
+                                      "--password-file", store.temp.file("no-such-file"), "--at", testTime])
+        #expect(password.status == 64, "\(password)")
+        #expect(password.stderr.contains("error: cannot read the password file '\(store.temp.file("no-such-file"))'"),
+                "\(password)")
+        #expect(!FileManager.default.fileExists(atPath: store.temp.file("t.p12")))
+
         let purpose = try store.run(["export", "prod", "--purpose", "web", "--at", testTime])
         #expect(purpose.status == 64, "\(purpose)")
         #expect(purpose.stderr.contains("error: unknown purpose 'web'"), "\(purpose)")

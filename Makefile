@@ -53,6 +53,7 @@ bench: static
 	TRUSTSTORE_BIN="$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/truststore" bash bench/import-export.sh
 	TRUSTSTORE_BIN="$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/truststore" bash bench/verify.sh
 	TRUSTSTORE_BIN="$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/truststore" bash bench/history.sh
+	TRUSTSTORE_BIN="$$($(SWIFT) build $(STATIC_FLAGS) --show-bin-path)/truststore" bash bench/export-formats.sh
 
 ## install: the binary to $(PREFIX)/bin, the store template and stock hooks to $(PREFIX)/share/truststore.
 install: static

@@ -47,4 +47,25 @@ static inline ASN1_OBJECT *ts_openssl_sk_obj_value(const STACK_OF(ASN1_OBJECT) *
 static inline long ts_openssl_set_sni(SSL *ssl, const char *name) {
     return SSL_set_tlsext_host_name(ssl, name);
 }
+/// PKCS #12 and PKCS #7 stacks (typed sk_* macros), for building certificate-only exports.
+static inline void ts_openssl_sk_safebag_pop_free(STACK_OF(PKCS12_SAFEBAG) *sk) {
+    sk_PKCS12_SAFEBAG_pop_free(sk, PKCS12_SAFEBAG_free);
+}
+static inline void ts_openssl_sk_pkcs7_pop_free(STACK_OF(PKCS7) *sk) { sk_PKCS7_pop_free(sk, PKCS7_free); }
+static inline STACK_OF(PKCS12_SAFEBAG) *ts_openssl_sk_safebag_new(void) { return sk_PKCS12_SAFEBAG_new_null(); }
+static inline int ts_openssl_sk_safebag_push(STACK_OF(PKCS12_SAFEBAG) *sk, PKCS12_SAFEBAG *bag) {
+    return sk_PKCS12_SAFEBAG_push(sk, bag);
+}
+/// A certificate bag (RFC 7292 section 4.2.3) whose certValue holds `der` as it is: the DER is read as a generic
+/// ASN.1 value (`d2i_ASN1_TYPE`) and packed with `PKCS12_item_pack_safebag`, the function behind
+/// `PKCS12_SAFEBAG_create_cert`, so the certificate's public key is never decoded (the costly part of `d2i_X509`).
+static inline PKCS12_SAFEBAG *ts_openssl_certbag_from_der(const unsigned char *der, long len) {
+    const unsigned char *p = der;
+    ASN1_TYPE *value = d2i_ASN1_TYPE(NULL, &p, len);
+    if (value == NULL) return NULL;
+    if (p != der + len || value->type != V_ASN1_SEQUENCE) { ASN1_TYPE_free(value); return NULL; }
+    PKCS12_SAFEBAG *bag = PKCS12_item_pack_safebag(value, ASN1_ITEM_rptr(ASN1_ANY), NID_x509Certificate, NID_certBag);
+    ASN1_TYPE_free(value);
+    return bag;
+}
 #endif

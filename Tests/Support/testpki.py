@@ -184,6 +184,11 @@ def main():
     pki.make("leaf-late", "late.test", ec_key(), issuer="intermediate",
              window=(t("2025-03-01T00:00:00"), t("2036-01-01T00:00:00")), ca=False, sans=["late.test"],
              eku=[ExtendedKeyUsageOID.SERVER_AUTH])
+    # Two roots with one subject and different keys: the same OpenSSL subject hash (HASH.0 and HASH.1).
+    pki.make("collision-root-a", "Collision Root CA", ec_key())
+    pki.make("collision-root-b", "Collision Root CA", ec_key())
+    pki.make("collision-leaf-b", "collision.test", ec_key(), issuer="collision-root-b", window=LEAF_WINDOW, ca=False,
+             sans=["collision.test"], eku=[ExtendedKeyUsageOID.SERVER_AUTH])
     return 0
 
 

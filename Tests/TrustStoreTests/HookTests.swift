@@ -189,6 +189,12 @@ struct HookTests {
             + "nothing was written"), "\(vetoed)")
         #expect(vetoed.stderr.contains("hooks/pre-export.d/deny: exports are frozen"))
         #expect(!FileManager.default.fileExists(atPath: out))
+        // Every format goes through the same hooks: a vetoed directory export creates nothing.
+        let directory = store.temp.file("hashed")
+        let hashed = try store.run(["export", "prod", "--format", "openssl-directory", "-o", directory] + Self.at)
+        #expect(hashed.status == 1, "\(hashed)")
+        #expect(hashed.stderr.contains("pre-export hook 'hooks/pre-export.d/deny' refused the export"), "\(hashed)")
+        #expect(!FileManager.default.fileExists(atPath: directory))
         let skipped = try store.run(["export", "prod", "--no-verify"] + Self.at)
         #expect(skipped.status == 0, "\(skipped)")
         #expect(skipped.stderr.contains("warning: pre-export hooks skipped (--no-verify)"))

@@ -99,6 +99,45 @@ struct PluginTests {
         #expect(help.stdout.contains("PLUGINS: none found on PATH"), "\(help)")
     }
 
+    @Test("export --format NAME runs truststore-export-NAME with the environment's PEM bundle on stdin; built-in formats win; its status passes through")
+    func exportFormatPlugin() throws {
+        let store = try TestStore()
+        let root = try TestPKI.pem("root")
+        let intermediate = try TestPKI.pem("intermediate")
+        try #require(try store.run(["add", root, intermediate, "--env", "prod", "--at", testTime]).status == 0)
+        let plugins = try PluginFolder()
+        let received = store.temp.file("received.pem")
+        try plugins.add("export-k8s", script: """
+            cat > '\(received)'
+            echo "args:$*"
+            echo "env:$TRUSTSTORE_ENV format:$TRUSTSTORE_EXPORT_FORMAT output:$TRUSTSTORE_EXPORT_OUTPUT"
+            echo "time:$TRUSTSTORE_EXPORT_TIME commit:$TRUSTSTORE_EXPORT_COMMIT"
+            exit 5
+            """)
+        // A plugin named after a built-in format never runs.
+        try plugins.add("export-json", script: "echo hijacked; exit 9")
+        let out = store.temp.file("cm.yaml")
+        let result = try store.run(["export", "prod", "--format", "k8s", "-o", out, "--at", testTime],
+                                   environment: pathWith(plugins.path))
+        #expect(result.status == 5, "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines == ["args:prod", "env:prod format:k8s output:\(out)",
+                          "time:1748736000 commit:\(try store.head())"], "\(result)")
+        let bundle = try String(contentsOfFile: received, encoding: .utf8)
+        #expect(Set(try fingerprints(ofBundle: bundle)) == [try fingerprint(ofFile: root), try fingerprint(ofFile: intermediate)])
+        let plain = try store.run(["export", "prod", "--at", testTime])
+        #expect(bundle == plain.stdout, "the plugin gets exactly the pem-bundle export")
+
+        let json = try store.run(["export", "prod", "--format", "json", "--at", testTime], environment: pathWith(plugins.path))
+        #expect(json.status == 0, "\(json)")
+        #expect(!json.stdout.contains("hijacked"))
+
+        let unknown = try store.run(["export", "prod", "--format", "nope", "--at", testTime], environment: pathWith(plugins.path))
+        #expect(unknown.status == 64, "\(unknown)")
+        #expect(unknown.stderr.contains("error: unknown export format 'nope'"), "\(unknown)")
+        #expect(unknown.stderr.contains("another format NAME needs the plugin truststore-export-NAME on PATH"), "\(unknown)")
+    }
+
     @Test("truststore help lists the plugins found on PATH")
     func helpListsPlugins() throws {
         let store = try TestStore()

@@ -25,6 +25,8 @@ public struct ExportedBundle: Sendable {
     public var systemCertificates: Int
     /// Warnings for stderr.
     public var warnings: [String]
+    /// The records of ``certificates``, in the same order: what the other export formats are written from.
+    package var records: [ExportRecord] = []
 }
 
 /// `truststore export ENV`: the environment's certificates (its own and those of the environments it
@@ -76,6 +78,7 @@ package enum PEMBundleExporter {
                 bundle.omitted.append((entry, "not valid before \(Timestamp.format(record.notBefore))"))
             } else {
                 entries.append(record.entry)
+                bundle.records.append(record)
                 bundle.certificates.append(entry)
                 if fromSystem { bundle.systemCertificates += 1 }
             }

@@ -26,6 +26,8 @@ public struct CertificateDetails: Sendable, Codable {
     public var environments: [String: String]
     /// Its trust changes, newest first.
     public var history: [TrustChange]
+    /// The purposes it is trusted for in each environment that limits them (`add --purpose`); nil when none does.
+    public var purposes: [String: [TrustPurpose]]?
 
     /// Finds the certificates `selector` picks among every environment at HEAD, with their history.
     /// - Throws: ``TrustStoreError``: rejected when none matches or a prefix is ambiguous.
@@ -55,6 +57,8 @@ public struct CertificateDetails: Sendable, Codable {
                 caIssuers: info.caIssuersURLs, auxiliaryTrust: cert.auxiliaryTrust,
                 environments: Dictionary(places.map { ($0.environment, $0.path) }, uniquingKeysWith: { a, _ in a }),
                 history: history))
+            let limited = places.compactMap { place in place.purposes.map { (place.environment, $0) } }
+            if !limited.isEmpty { out[out.count - 1].purposes = Dictionary(limited, uniquingKeysWith: { a, _ in a }) }
         }
         return out
     }

@@ -35,11 +35,12 @@ package enum CommitMessage {
         package static let distrust = "Truststore-Distrust"
         /// `distrust --after`: the time after which issued certificates are distrusted (RFC 3339 UTC).
         package static let distrustAfter = "Truststore-Distrust-After"
+        package static let purpose = "Truststore-Purpose"
     }
 
     package static func add(
         environment: String, added: [(info: CertificateInfo, kind: CertificateKind, input: String)], reason: String?,
-        source: String?, inputs: [String], validatedAt: Int64
+        source: String?, inputs: [String], validatedAt: Int64, purposes: [TrustPurpose] = []
     ) -> String {
         var trailers: [(String, String)] = [(Key.action, "add"), (Key.environment, environment)]
         trailers += added.map { (Key.certificate, "\($0.info.fingerprint) \($0.kind.rawValue) \($0.info.subject)") }
@@ -53,6 +54,9 @@ package enum CommitMessage {
         }
         trailers += inputs.map { (Key.input, $0) }
         trailers.append((Key.validatedAt, Timestamp.format(validatedAt)))
+        if !purposes.isEmpty {
+            trailers.append((Key.purpose, purposes.sorted().map(\.rawValue).joined(separator: ", ")))
+        }
         return build(
             subject: "\(environment): add \(describe(added.map { ($0.info, $0.kind) }))",
             body: "Added to \(environment):\n" + listing(added.map { ($0.info, $0.kind) }), trailers: trailers)

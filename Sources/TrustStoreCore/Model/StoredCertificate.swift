@@ -14,6 +14,8 @@ package struct StoredCertificate {
     package var path: String
     /// OpenSSL auxiliary trust recorded when the certificate was added as `TRUSTED CERTIFICATE`.
     package var auxiliaryTrust: String?
+    /// The purposes it is trusted for (`add --purpose`, ``PurposeIndex``), sorted; nil: every purpose.
+    package var purposes: [TrustPurpose]?
 
     package init(certificate: X509Certificate, environment: String, path: String, auxiliaryTrust: String? = nil) {
         self.certificate = certificate
@@ -46,6 +48,8 @@ public struct CertificateSummary: Sendable, Codable, Hashable {
     public var inheritedFrom: String?
     /// The distrust entry that leaves it out (`distrusted in 'prod' by …: reason`), when listed as distrusted.
     public var distrustedBy: String?
+    /// The purposes it is trusted for; absent (nil): every purpose.
+    public var purposes: [TrustPurpose]?
 
     package init(_ stored: StoredCertificate) {
         let info = stored.info
@@ -61,6 +65,7 @@ public struct CertificateSummary: Sendable, Codable, Hashable {
         key = info.keyDescription
         signatureAlgorithm = info.signatureAlgorithm
         path = stored.path
+        purposes = stored.purposes
     }
 
     /// The first 16 hex digits of the fingerprint.

@@ -45,6 +45,9 @@ public struct AddRequest: Sendable {
     public var skipInvalid: Bool
     /// Set by `promote`: the environment the certificates come from (recorded as a promotion, not an add).
     public var promotedFrom: String?
+    /// The purposes the added certificates are trusted for (`--purpose`); empty: every purpose. Recorded in each
+    /// stored file's header (``PurposeIndex``) and in a `Truststore-Purpose` trailer.
+    public var purposes: [TrustPurpose] = []
 
     public init(inputs: [AddInput], environment: String, reason: String?, source: String?, author: Author,
                 time: Int64, skipInvalid: Bool)
@@ -267,7 +270,9 @@ package struct AddOperation {
             let path = CertificateFile.path(for: c.info, in: env)
             changes.append(.write(
                 path: path,
-                content: CertificateFile.render(c.certificate, info: c.info, kind: c.kind, auxiliaryTrust: c.auxiliaryTrust)))
+                content: PurposeIndex.annotate(
+                    CertificateFile.render(c.certificate, info: c.info, kind: c.kind, auxiliaryTrust: c.auxiliaryTrust),
+                    purposes: request.purposes)))
         }
         let message = request.promotedFrom.map { from in
             CommitMessage.promote(
@@ -277,7 +282,7 @@ package struct AddOperation {
             environment: env, added: toAdd.map { ($0.info, $0.kind, $0.input) }, reason: request.reason,
             source: request.source, inputs: encodings.map { "\($0.input) (\($0.encoding.rawValue), \($0.count) "
                 + "certificate\($0.count == 1 ? "" : "s"))" },
-            validatedAt: request.time)
+            validatedAt: request.time, purposes: request.purposes)
         report.commit = try store.commit(changes, message: message, author: request.author)
         report.items = candidates.map { item(from: $0, environment: env) }
         return report

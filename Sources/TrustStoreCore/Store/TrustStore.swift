@@ -202,10 +202,13 @@ public final class TrustStore {
                 unusable.append(error)
                 continue
             }
+            let purposes = (try? PurposeIndex.purposes(in: file.content, path: file.path))?.map { $0.sorted() }
             for item in decoded {
-                out.append(StoredCertificate(
+                var stored = StoredCertificate(
                     certificate: item.certificate, environment: environment, path: file.path,
-                    auxiliaryTrust: aux ?? item.auxiliaryTrust?.summary))
+                    auxiliaryTrust: aux ?? item.auxiliaryTrust?.summary)
+                stored.purposes = purposes
+                out.append(stored)
             }
         }
         let keyed = out.map { (key: ($0.certificate.subject, $0.fingerprint), cert: $0) }

@@ -53,6 +53,11 @@ struct AddCommand: StoreCommand {
     @Flag(help: "Import the valid certificates and list each skipped one with its reason.")
     var skipInvalid = false
 
+    @Option(name: .customLong("purpose"), help: ArgumentHelp(
+        "Trust the certificates only for this purpose (repeatable): server-auth, client-auth, email, code-signing. "
+            + "Default: every purpose.", valueName: "purpose"))
+    var purposes: [String] = []
+
     @Flag(name: .shortAndLong, help: "Also print informational notes (normalised line endings, weak self-signatures).")
     var verbose = false
 
@@ -67,6 +72,8 @@ struct AddCommand: StoreCommand {
 
     func run(in store: TrustStore) throws(TrustStoreError) {
         store.commitOptions = commitFlags.options
+        var purposeList: [TrustPurpose] = []
+        for name in purposes { purposeList.append(try TrustPurpose.parse(name)) }
         let environment = ProcessEnvironment.current
         let time = try Timestamp.resolve(at)
         if at != nil && abs(time - Timestamp.now()) > 86_400 {
@@ -93,9 +100,11 @@ struct AddCommand: StoreCommand {
             inputs.append(fetched.input)
             provenance = [source, fetched.source].compactMap { $0 }.joined(separator: "; ")
         }
-        let report = try AddOperation(store: store).run(AddRequest(
+        var request = AddRequest(
             inputs: inputs, environment: env, reason: reason, source: provenance, author: who, time: time,
-            skipInvalid: skipInvalid))
+            skipInvalid: skipInvalid)
+        request.purposes = purposeList
+        let report = try AddOperation(store: store).run(request)
         try render(report)
     }
 

@@ -48,6 +48,7 @@ struct ListCommand: StoreCommand {
                 if let distrust = row.distrustedBy { marks.append("DISTRUSTED, " + distrust) }
                 Console.line("\(row.environment.padding(10)) \(row.kind.rawValue.padding(12)) \(row.shortFingerprint)  "
                     + "expires \(row.notAfter.prefix(10))  \(row.subject)"
+                    + (row.purposes.map { "  [" + $0.map(\.rawValue).joined(separator: ", ") + "]" } ?? "")
                     + (marks.isEmpty ? "" : "  (" + marks.joined(separator: "; ") + ")"))
             }
             if rows.isEmpty { Console.error("no certificates in " + names.map { "'\($0)'" }.joined(separator: ", ")) }

@@ -95,7 +95,10 @@ struct ShowCommand: StoreCommand {
             ] + d.caIssuers.map { ("CA issuers", $0) } + (d.auxiliaryTrust.map { [("OpenSSL trust", $0)] } ?? [])
             for (key, value) in fields { Console.line("\((key + ":").padding(19)) \(value)") }
             Console.line("Trusted in:")
-            for env in d.environments.keys.sorted() { Console.line("  \(env.padding(10)) \(d.environments[env]!)") }
+            for env in d.environments.keys.sorted() {
+                let purposes = d.purposes?[env].map { "  (purposes: " + $0.map(\.rawValue).joined(separator: ", ") + ")" }
+                Console.line("  \(env.padding(10)) \(d.environments[env]!)" + (purposes ?? ""))
+            }
             Console.line("Provenance:")
             for change in d.history {
                 Console.line("  \(change.action.rawValue) \(change.environment) on \(change.date) by \(change.author) "

@@ -57,14 +57,14 @@ export TRUSTSTORE_SHARE_DIR="$here" TRUSTSTORE_AUTHOR="Bench <bench@example.test
 unset TRUSTSTORE_DIR
 
 # The system roots, imported as a user would (invalid ones skipped with their reasons).
-"$ts" init "$work/system" --env prod >/dev/null
+"$ts" init "$work/system" --env prod --no-hooks >/dev/null
 "$ts" add --store "$work/system" "$system_bundle" --env prod --skip-invalid --at "$at" >/dev/null 2>"$work/add.err" ||
     { cat "$work/add.err" >&2; die "truststore add failed"; }
 n_system="$("$ts" list --store "$work/system" --env prod | grep -c . || true)"
 
 # cfssl's roots and intermediates as they are, committed with plain git (as bench/verify.sh does): add would
 # refuse the weak and the unchained ones, and the point here is the cost per certificate.
-"$ts" init "$work/cfssl" --env prod >/dev/null
+"$ts" init "$work/cfssl" --env prod --no-hooks >/dev/null
 cp "$roots" "$work/cfssl/stores/prod/cfssl-ca-bundle.pem"
 cp "$intermediates" "$work/cfssl/stores/prod/cfssl-int-bundle.pem"
 git -C "$work/cfssl" add stores/prod

@@ -104,6 +104,34 @@ struct CheckTests {
         #expect(!findingLines(quiet.stdout).contains { $0.rule == "expiring" }, "\(quiet)")
     }
 
+    @Test("check FILE... (the pre-commit framework's entry) checks files outside any store: a good root passes; a key, an expired root or a non-CA fail")
+    func checkFilesOutsideAStore() throws {
+        let sandbox = try TemporaryDirectory("check-files")
+        let env = Run.baseEnvironment(home: sandbox.path)
+        let check = { (args: [String]) in
+            try Run.program(Run.truststore, ["check"] + args + ["--at", testTime], cwd: sandbox.path, environment: env)
+        }
+        let good = try check([try TestPKI.pem("root"), try TestPKI.pem("intermediate")])
+        #expect(good.status == 0, "\(good)")
+        #expect(good.stdout.contains(try TestPKI.pem("root") + ": 1 certificate, 0 errors"), "\(good)")
+
+        let key = Paths.packageRoot + "/Tests/Fixtures/cases/20-private-key-in-file/root-with-its-key.pem"
+        let keyed = try check([try TestPKI.pem("root"), key])
+        #expect(keyed.status == 1, "\(keyed)")
+        #expect(keyed.stdout.contains("unusable-file"), "\(keyed)")
+        #expect(keyed.stdout.contains("private key"), "\(keyed)")
+        #expect(!keyed.stdout.contains("BEGIN"), "a key is never printed: \(keyed)")
+
+        let expired = try check([try TestPKI.pem("expired-root")])
+        #expect(expired.status == 1, "\(expired)")
+        #expect(expired.stdout.contains("validity"), "\(expired)")
+        let leaf = try check([try TestPKI.pem("not-a-ca")])
+        #expect(leaf.status == 1, "\(leaf)")
+        #expect(leaf.stdout.contains("ca-constraints"), "\(leaf)")
+        let usage = try check(["--env", "prod", try TestPKI.pem("root")])
+        #expect(usage.status == 64, "\(usage)")
+    }
+
     @Test("a healthy store (a root and its intermediate) exits 0 with no error or warning")
     func healthyStore() throws {
         let store = try TestStore()

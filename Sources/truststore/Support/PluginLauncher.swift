@@ -37,12 +37,12 @@ enum PluginLauncher {
                            extraEnvironment: [String: String]) -> Int32
     {
         var template = Array("/tmp/truststore-export-XXXXXX".utf8CString)
-        let fd = mkstemp(&template)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             Console.error("error: cannot create a temporary file for plugin '\(plugin)': \(String(cString: strerror(errno)))")
             return ExitStatus.failure
         }
-        unlink(String(cString: template))
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {

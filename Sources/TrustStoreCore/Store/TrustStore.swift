@@ -90,19 +90,29 @@ public final class TrustStore {
     /// Reads `truststore.toml` from a commit (or HEAD; the work tree while HEAD is unborn).
     func readConfig(at commit: String?) throws(TrustStoreError) -> StoreConfig {
         let text: [UInt8]
+        var source: String?
         do {
-            if let id = try commit ?? repository.headCommitID(),
-               let content = try repository.file(at: id, path: StoreConfig.fileName)
-            {
+            source = try commit ?? repository.headCommitID()
+            if let id = source, id == configCommit { return config }
+            if let id = source, let content = try repository.file(at: id, path: StoreConfig.fileName) {
                 text = content
             } else {
+                source = nil
                 text = try FileIO.read(root + "/" + StoreConfig.fileName)
             }
         } catch {
             throw TrustStoreError(.failure, "cannot read \(StoreConfig.fileName): \(error)")
         }
-        return try StoreConfig.parse(String(decoding: text, as: UTF8.self), source: StoreConfig.fileName)
+        let parsed = try StoreConfig.parse(String(decoding: text, as: UTF8.self), source: StoreConfig.fileName)
+        if commit == nil {
+            // HEAD's configuration becomes `config`: remember its commit so a read at that commit reuses it.
+            configCommit = source
+        }
+        return parsed
     }
+
+    /// The commit `config` was read from (nil: the work tree's file, while HEAD is unborn).
+    private var configCommit: String?
 
     /// Checks that `name` is a declared environment (in `config`, HEAD's configuration by default).
     /// - Throws: ``TrustStoreError`` (usage) listing the known environments and the closest name.

@@ -104,6 +104,13 @@ struct HookTests {
         #expect(Set(certs.compactMap { $0["sha256"] as? String }) == [rootSHA, intSHA])
         #expect(Set(certs.compactMap { $0["kind"] as? String }) == ["root", "intermediate"])
         #expect(certs.allSatisfy { ($0["stored_path"] as? String)?.hasPrefix("stores/prod/") == true })
+        // The same certificate fields as an entry of export --format json.
+        let rootEntry = try #require(certs.first { $0["sha256"] as? String == rootSHA })
+        let key = try #require(rootEntry["key"] as? [String: Any])
+        #expect(key["algorithm"] as? String == "EC")
+        #expect(key["bits"] as? Int == 256)
+        #expect(rootEntry["not_after"] as? String == "2044-01-01T00:00:00Z")
+        #expect((rootEntry["path"] as? String)?.hasSuffix(".pem") == true)
         // The Reviewed-by trailer is in the commit, for reviewers.
         #expect(try store.trailers().contains("Reviewed-by: Rita Reviewer <rita@example.test>"))
         try store.expectSound()

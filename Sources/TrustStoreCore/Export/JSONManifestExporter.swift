@@ -26,29 +26,23 @@ enum JSONManifestExporter {
     }
 
     struct Entry: Encodable {
-        var subject: String
-        var issuer: String
-        var kind: CertificateKind
-        var serial: String
-        var sha256: String
-        var spkiSHA256: String
-        var notBefore: String
-        var notAfter: String
-        var key: Key
+        var certificate: CertificateDescription
         var purposes: [TrustPurpose]?
         var source: String
         var provenance: Provenance?
 
         enum CodingKeys: String, CodingKey {
-            case subject, issuer, kind, serial, sha256, key, purposes, source, provenance
-            case spkiSHA256 = "spki_sha256", notBefore = "not_before", notAfter = "not_after"
+            case purposes, source, provenance
         }
-    }
 
-    struct Key: Encodable {
-        var algorithm: String
-        var bits: Int
-        var curve: String?
+        /// The certificate's fields and the entry's own, as keys of one object.
+        func encode(to encoder: any Encoder) throws {
+            try certificate.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encodeIfPresent(purposes, forKey: .purposes)
+            try c.encode(source, forKey: .source)
+            try c.encodeIfPresent(provenance, forKey: .provenance)
+        }
     }
 
     struct Provenance: Encodable {
@@ -87,10 +81,7 @@ enum JSONManifestExporter {
             let info = try record.certificate().info
             let change = i < environmentCount ? added[record.sha256] : nil
             entries.append(Entry(
-                subject: record.subject, issuer: record.issuer, kind: record.kind, serial: info.serialHex,
-                sha256: record.sha256, spkiSHA256: info.spkiSHA256.hex, notBefore: Timestamp.format(record.notBefore),
-                notAfter: Timestamp.format(record.notAfter),
-                key: Key(algorithm: info.keyType, bits: info.keyBits, curve: info.curve),
+                certificate: CertificateDescription(info),
                 purposes: purposes[record.sha256].map { $0.sorted() },
                 source: i < environmentCount ? "environment" : "system",
                 provenance: change.map {

@@ -89,26 +89,27 @@ package struct HookChange {
         struct Certificate: Encodable {
             var action: String
             var environment: String
-            var sha256: String
-            var spki_sha256: String
             var path: String
-            var stored_path: String?
-            var subject: String
-            var issuer: String
-            var kind: String
-            var serial: String
-            var not_before: String
-            var not_after: String
-            var key: String
+            var storedPath: String?
+            var certificate: CertificateDescription
+
+            enum CodingKeys: String, CodingKey {
+                case action, environment, path
+                case storedPath = "stored_path"
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                try certificate.encode(to: encoder)
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(action, forKey: .action)
+                try c.encode(environment, forKey: .environment)
+                try c.encode(path, forKey: .path)
+                try c.encodeIfPresent(storedPath, forKey: .storedPath)
+            }
         }
         let certificates = zip(items, pemPaths).map { item, path in
-            let info = item.certificate.info
-            return Certificate(
-                action: item.action, environment: item.environment, sha256: info.fingerprint,
-                spki_sha256: info.spkiSHA256.hex, path: path, stored_path: item.storedPath, subject: info.subject,
-                issuer: info.issuer, kind: (info.isSelfSigned ? CertificateKind.root : .intermediate).rawValue,
-                serial: info.serialHex, not_before: Timestamp.format(info.notBefore),
-                not_after: Timestamp.format(info.notAfter), key: info.keyDescription)
+            Certificate(action: item.action, environment: item.environment, path: path, storedPath: item.storedPath,
+                        certificate: CertificateDescription(item.certificate.info))
         }
         let document = Document(
             event: event.rawValue, store: store, action: action, environment: environment, reason: reason,

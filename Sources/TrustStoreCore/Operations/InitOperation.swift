@@ -35,6 +35,8 @@ public enum InitOperation {
             for name in environments { declared[name] = config.environments[name] ?? .init() }
             config.environments = declared
         }
+        // Without the stock hooks, their settings tables would configure nothing.
+        if !installHooks { config.hooks.settings = [:] }
         var changes: [TreeChange] = [
             .write(path: StoreConfig.fileName, content: Array(try config.rendered().utf8))
         ]

@@ -444,11 +444,23 @@ package final class GitRepository {
         return out
     }
 
+    /// The repository's index, or the index file at `path` (`git_index_open`) when given: git hands its hooks
+    /// a temporary index in `GIT_INDEX_FILE` for `git commit -a` and `git commit PATH…`. The caller frees it.
+    private func openIndex(_ path: String?) throws(GitError) -> OpaquePointer? {
+        var index: OpaquePointer?
+        if let path {
+            try check("git_index_open", git_index_open(&index, path))
+        } else {
+            try check("git_repository_index", git_repository_index(&index, repo))
+        }
+        return index
+    }
+
     /// What `git commit` would commit: the differences between HEAD's tree (none while HEAD is unborn) and the
     /// index (`git_diff_tree_to_index`), every path, in path order; renames appear as a deletion and an addition.
-    package func stagedChanges() throws(GitError) -> [FileDelta] {
-        var index: OpaquePointer?
-        try check("git_repository_index", git_repository_index(&index, repo))
+    /// - Parameter indexFile: the index to read instead of the repository's (git's `GIT_INDEX_FILE`).
+    package func stagedChanges(indexFile: String? = nil) throws(GitError) -> [FileDelta] {
+        let index = try openIndex(indexFile)
         defer { git_index_free(index) }
         var tree: OpaquePointer?
         if let head = try headCommitID() { tree = try lookupTree(ofCommit: head) }
@@ -462,9 +474,8 @@ package final class GitRepository {
     }
 
     /// The index's files under `prefix` (stage 0), with their blob ids: the tree `git commit` would write.
-    package func indexFiles(under prefix: String) throws(GitError) -> [TreeFile] {
-        var index: OpaquePointer?
-        try check("git_repository_index", git_repository_index(&index, repo))
+    package func indexFiles(under prefix: String, indexFile: String? = nil) throws(GitError) -> [TreeFile] {
+        let index = try openIndex(indexFile)
         defer { git_index_free(index) }
         var out: [TreeFile] = []
         for i in 0..<git_index_entrycount(index) {

@@ -56,6 +56,20 @@ struct DistrustTests {
         let check = try store.run(["check", "--env", "prod", "--at", testTime])
         #expect(check.status == 0, "\(check)")
         #expect(check.stdout.contains("WARNING distrusted") && check.stdout.contains("left out of exports"), "\(check)")
+        // A distrusted certificate that comes only with an appended system bundle is left out and named too.
+        let rsa = try fp("rsa-root")
+        let distrustRSA = try store.run(["distrust", try TestPKI.pem("rsa-root"), "--env", "prod", "--reason", "not ours"])
+        #expect(distrustRSA.status == 0, "\(distrustRSA)")
+        let systemBundle = store.temp.file("system.pem")
+        try (try String(contentsOfFile: try TestPKI.pem("rsa-root"), encoding: .utf8)
+            + String(contentsOfFile: try TestPKI.pem("pathlen0-root"), encoding: .utf8))
+            .write(toFile: systemBundle, atomically: true, encoding: .utf8)
+        let merged = try store.run(["export", "prod", "--system-bundle", systemBundle, "--at", testTime])
+        #expect(merged.status == 0, "\(merged)")
+        let exported = try fingerprints(ofBundle: merged.stdout)
+        #expect(exported.contains(try fp("pathlen0-root")) && !exported.contains(rsa), "\(merged)")
+        #expect(merged.stderr.contains("(\(rsa.prefix(16))): in the system bundle \(systemBundle), but distrusted in "
+            + "'prod' by sha256 \(rsa.prefix(16)): not ours"), "\(merged)")
         try store.expectSound()
     }
 

@@ -436,6 +436,23 @@ struct HookTests {
         _ = try git(["rm", "-q", "--cached", "haproxy.pem"])
         try FileManager.default.removeItem(atPath: store.root + "/haproxy.pem")
 
+        // git commit -a (and git commit PATH) commit a temporary index that git names in GIT_INDEX_FILE.
+        let readme = store.root + "/README.md"
+        let original = try String(contentsOfFile: readme, encoding: .utf8)
+        try (original + (try String(contentsOfFile: Paths.packageRoot
+            + "/Tests/Fixtures/cases/20-private-key-in-file/root-with-its-key.pem", encoding: .utf8)))
+            .write(toFile: readme, atomically: true, encoding: .utf8)
+        for args in [["-a"], ["README.md"]] {
+            let all = try Run.program(
+                Run.which("git") ?? "/usr/bin/git",
+                ["-c", "user.name=Gina", "-c", "user.email=gina@example.test", "commit", "-q", "-m", "readme"] + args,
+                cwd: store.root, environment: store.environment.merging(env) { $1 })
+            #expect(all.status != 0, "git commit \(args): \(all)")
+            #expect(all.stderr.contains("error: staged 'README.md': file contains a private key"), "\(all)")
+            #expect(try store.head() == head)
+        }
+        try original.write(toFile: readme, atomically: true, encoding: .utf8)
+
         // An intermediate whose root is not in the environment.
         try FileManager.default.copyItem(atPath: try TestPKI.pem("intermediate"), toPath: store.root + "/stores/prod/int.pem")
         _ = try git(["add", "stores/prod/int.pem"])

@@ -106,8 +106,14 @@ package enum PEMBundleExporter {
                     + SystemBundle.standardPaths.joined(separator: ", ") + ")", hint: "pass --system-bundle FILE")
             }
             bundle.systemBundle = system.path
-            for record in try system.records(cache: ExportCache(gitDirectory: store.repository.gitDirectory))
-            where resolved.distrust.outright(record) == nil {
+            for record in try system.records(cache: ExportCache(gitDirectory: store.repository.gitDirectory)) {
+                if let entry = resolved.distrust.outright(record) {
+                    if !seen.contains(record.sha256) && !bundle.omitted.contains(where: { $0.entry.sha256 == record.sha256 }) {
+                        bundle.omitted.append((BundleEntry(subject: record.subject, sha256: record.sha256),
+                                               "in the system bundle \(system.path), but " + entry.message))
+                    }
+                    continue
+                }
                 take(record, fromSystem: true)
             }
         } else if !(system?.containsAny(of: Set(records.map(\.sha256))) ?? false) {

@@ -11,9 +11,13 @@ internal import TrustStoreOpenSSL
 ///   staged change, with the reason and reviewers taken from the message.
 package struct StagedChangeCheck {
     package let store: TrustStore
+    /// The index git is committing: `GIT_INDEX_FILE` (absolute) when git set it — `git commit -a` and
+    /// `git commit PATH…` commit a temporary index, not `.git/index` — else the repository's.
+    package let indexFile: String?
 
-    package init(store: TrustStore) {
+    package init(store: TrustStore, indexFile: String? = nil) {
         self.store = store
+        self.indexFile = indexFile
     }
 
     /// One reason a staged file is refused: the file, and why.
@@ -25,7 +29,7 @@ package struct StagedChangeCheck {
     /// The staged changes (HEAD to index).
     private func staged() throws(TrustStoreError) -> [FileDelta] {
         do {
-            return try store.repository.stagedChanges()
+            return try store.repository.stagedChanges(indexFile: indexFile)
         } catch {
             throw TrustStoreError(.failure, "cannot read the staged changes: \(error)")
         }
@@ -82,7 +86,7 @@ package struct StagedChangeCheck {
     {
         let files: [TreeFile]
         do {
-            files = try store.repository.indexFiles(under: CertificateFile.folder(of: env))
+            files = try store.repository.indexFiles(under: CertificateFile.folder(of: env), indexFile: indexFile)
                 .filter { !TrustStore.isAuxiliaryFile($0.path) }
         } catch {
             throw TrustStoreError(.failure, "cannot read the index: \(error)")

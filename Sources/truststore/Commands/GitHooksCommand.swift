@@ -41,7 +41,11 @@ struct GitHooksCommand: ParsableCommand {
 
         func run(in store: TrustStore) throws(TrustStoreError) {
             let time = try Timestamp.resolve(at ?? ProcessEnvironment.current["TRUSTSTORE_AT"])
-            let check = StagedChangeCheck(store: store)
+            // git commit -a / git commit PATH… stage into a temporary index that git names in GIT_INDEX_FILE
+            // (relative to the work tree root, where git runs its hooks).
+            let indexFile = ProcessEnvironment.current["GIT_INDEX_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+                .map { absolutePath($0, cwd: ProcessEnvironment.cwd) }
+            let check = StagedChangeCheck(store: store, indexFile: indexFile)
             switch hook {
             case "pre-commit":
                 let problems = try check.preCommit(time: time)

@@ -31,7 +31,8 @@ struct PinCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if (env == nil) == (file == nil) { throw ValidationError("give an environment or --file, not both") }
+        if env == nil && file == nil { throw ValidationError("give an environment, or a certificate file with --file") }
+        if env != nil && file != nil { throw ValidationError("give an environment or --file, not both") }
     }
 
     func run() throws {

@@ -130,6 +130,12 @@ struct CheckTests {
         #expect(leaf.stdout.contains("ca-constraints"), "\(leaf)")
         let usage = try check(["--env", "prod", try TestPKI.pem("root")])
         #expect(usage.status == 64, "\(usage)")
+        // Inside a store, 'check prod' meant the environment.
+        let store = try TestStore()
+        let meant = try store.run(["check", "prod", "--at", testTime])
+        #expect(meant.status == 64, "\(meant)")
+        #expect(meant.stderr.contains("error: 'prod' is an environment, not a file"), "\(meant)")
+        #expect(meant.stderr.contains("hint: check it with --env prod"), "\(meant)")
     }
 
     @Test("a healthy store (a root and its intermediate) exits 0 with no error or warning")

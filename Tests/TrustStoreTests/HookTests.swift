@@ -283,6 +283,7 @@ struct HookTests {
     @Test("after a clone, the store's hooks do not run until approved: the command refuses naming them; an edit needs a new approval")
     func unapprovedAfterClone() throws {
         let origin = try TestStore(stockHooks: true)
+        try installHook(origin, "hooks/post-commit.d/notify", "exit 0")
         let clone = origin.temp.path + "/clone"
         let cloned = try Run.program(Run.which("git") ?? "/usr/bin/git", ["clone", "-q", origin.root, clone],
                                      cwd: origin.temp.path, environment: origin.environment)
@@ -293,8 +294,10 @@ struct HookTests {
         let headBefore = try gitHead()
         let refused = try origin.run(args, cwd: clone)
         #expect(refused.status == 1, "\(refused)")
+        // Every unapproved hook the command would run is named at once, pre-commit and post-commit alike.
         #expect(refused.stderr.contains("error: refusing to run hooks not approved on this machine: "
-            + "'hooks/pre-commit.d/refuse-expiring', 'hooks/pre-commit.d/require-reason'; nothing was changed"), "\(refused)")
+            + "'hooks/pre-commit.d/refuse-expiring', 'hooks/pre-commit.d/require-reason', 'hooks/post-commit.d/notify'; "
+            + "nothing was changed"), "\(refused)")
         #expect(refused.stderr.contains("hint: review them (new since a clone or pull, or edited), then run 'truststore hooks trust'"))
         #expect(try gitHead() == headBefore)
         let list = try origin.run(["hooks", "list"], cwd: clone)

@@ -28,12 +28,21 @@ package struct HookRunner {
     /// Non-executable hooks are skipped with a warning; disabled ones silently.
     /// - Throws: ``TrustStoreError`` (rejected) naming every runnable hook that is not approved.
     package func runnableHooks(_ event: HookEvent) throws(TrustStoreError) -> [Hook] {
-        let hooks = HookRegistry.hooks(for: event, in: store)
-        for hook in hooks where hook.enabled && !hook.executable {
-            store.addWarning("hook '\(hook.path)' is not executable; skipped (chmod +x it to run it)")
+        try runnableHooks([event])[event] ?? []
+    }
+
+    /// The hooks of each of `events` that would run; every unapproved one among them is named in one refusal.
+    package func runnableHooks(_ events: [HookEvent]) throws(TrustStoreError) -> [HookEvent: [Hook]] {
+        var out: [HookEvent: [Hook]] = [:]
+        var unapproved: [Hook] = []
+        for event in events {
+            let hooks = HookRegistry.hooks(for: event, in: store)
+            for hook in hooks where hook.enabled && !hook.executable {
+                store.addWarning("hook '\(hook.path)' is not executable; skipped (chmod +x it to run it)")
+            }
+            out[event] = hooks.filter(\.runs)
+            unapproved += hooks.filter { $0.runs && !$0.approved }
         }
-        let runnable = hooks.filter(\.runs)
-        let unapproved = runnable.filter { !$0.approved }
         if !unapproved.isEmpty {
             throw TrustStoreError(.rejected, "refusing to run \(unapproved.count == 1 ? "a hook" : "hooks") not approved "
                 + "on this machine: " + unapproved.map { "'\($0.path)'" }.joined(separator: ", ")
@@ -41,13 +50,14 @@ package struct HookRunner {
                 hint: "review \(unapproved.count == 1 ? "it" : "them") (new since a clone or pull, or edited), then run "
                     + "'truststore hooks trust'; 'truststore hooks list' shows every hook")
         }
-        return runnable
+        return out
     }
 
     /// Runs the hooks of `event` for `change`.
     /// - Throws: ``TrustStoreError`` (rejected) when a hook is not approved, or a `pre-*` hook vetoes (its path,
     ///   why, and its output in the message); failure when the hook input cannot be written.
-    package func run(_ event: HookEvent, change: HookChange) throws(TrustStoreError) {
+    /// - Parameter vetoHint: the hint of a veto (default: fix it, or `--no-verify`, which is recorded).
+    package func run(_ event: HookEvent, change: HookChange, vetoHint: String? = nil) throws(TrustStoreError) {
         let hooks = try runnableHooks(event)
         guard !hooks.isEmpty else { return }
         let directory = try temporaryDirectory()
@@ -105,8 +115,8 @@ package struct HookRunner {
                     + (event == .preExport ? "export" : "change") + " (\(failure)); "
                     + (event == .preExport ? "nothing was written" : "nothing was committed")
                     + output.map { "\n" + $0 }.joined(),
-                    hint: event == .preExport ? nil : "fix what the hook reports, or pass --no-verify to skip "
-                        + "pre-commit hooks (recorded in the commit)")
+                    hint: vetoHint ?? (event == .preExport ? nil : "fix what the hook reports, or pass --no-verify to "
+                        + "skip pre-commit hooks (recorded in the commit)"))
             }
             store.hookOutput += output
             if let failure { store.addWarning("\(event.rawValue) hook '\(hook.path)' failed (\(failure)); the commit stands") }

@@ -149,6 +149,8 @@ package struct StagedChangeCheck {
             let environments = Set(change.items.map(\.environment))
             if environments.count == 1 { change.environment = environments.first }
         }
-        try HookRunner(store: store).run(.preCommit, change: change)
+        try HookRunner(store: store).run(.preCommit, change: change, vetoHint: "fix what the hook reports (the reason "
+            + "is the message's Truststore-Reason trailer, else its first line; reviewers are Reviewed-by trailers); "
+            + "'git commit --no-verify' skips every check and leaves no trace, so prefer 'truststore add'")
     }
 }

@@ -286,9 +286,10 @@ public final class TrustStore {
         }
         let message = commitOptions.apply(to: message)
         let runner = HookRunner(store: self)
-        // Refuse unapproved post-commit hooks before committing: afterwards it would be too late to refuse.
-        let postHooks = try runner.runnableHooks(.postCommit)
-        let preHooks = commitOptions.noVerify ? [] : try runner.runnableHooks(.preCommit)
+        // Refuse unapproved post-commit hooks before committing too: afterwards it would be too late to refuse.
+        let runnable = try runner.runnableHooks(commitOptions.noVerify ? [.postCommit] : [.preCommit, .postCommit])
+        let postHooks = runnable[.postCommit] ?? []
+        let preHooks = runnable[.preCommit] ?? []
         var change: HookChange?
         if !preHooks.isEmpty || !postHooks.isEmpty {
             change = try hookChange(changes, message: message, author: author)

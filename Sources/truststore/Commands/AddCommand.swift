@@ -206,7 +206,10 @@ struct AddCommand: StoreCommand {
             return
         }
         let keyRefused = report.inputErrors.contains { $0.isPrivateKey }
+        let distrusted = report.items.contains { $0.outcome == .rejected && $0.findings.contains { $0.rule == "distrust" } }
         let hint: String? = keyRefused ? "remove the private key from the input; it must never reach a trust store"
+            : distrusted ? "the environment distrusts it; lift the distrust first with 'truststore undistrust CERT --env "
+                + "\(env) --reason TEXT' if trusting it again is intended"
             : skipInvalid ? nil : "fix the input, or pass --skip-invalid to import only the valid certificates"
         let problems = rejected + report.inputErrors.count
         throw TrustStoreError(.rejected, "nothing was added to '\(env)': \(problems) "

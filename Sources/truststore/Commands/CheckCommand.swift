@@ -56,11 +56,18 @@ struct CheckCommand: StoreCommand {
             do { try run(in: opened) } catch { throw Console.fail(error) }
             return
         }
-        do {
+        do throws(TrustStoreError) {
             let time = try Timestamp.resolve(at)
             let cwd = ProcessEnvironment.cwd
-            let policy = (try? TrustStore.locate(
-                explicit: storeOptions.store, environment: ProcessEnvironment.current, cwd: cwd))?.config.policy
+            let store = try? TrustStore.locate(
+                explicit: storeOptions.store, environment: ProcessEnvironment.current, cwd: cwd)
+            let policy = store?.config.policy
+            // 'check prod' most likely meant the environment, not a file called prod.
+            if files.count == 1, let name = files.first, let store, store.config.environments[name] != nil,
+               !isRegularFile(absolutePath(name, cwd: cwd))
+            {
+                throw TrustStoreError(.usage, "'\(name)' is an environment, not a file", hint: "check it with --env \(name)")
+            }
             let inputs = files.map { AddInput.file($0, path: absolutePath($0, cwd: cwd)) }
             let report = CheckOperation.checkFiles(inputs, policy: policy ?? StoreConfig.Policy(), warnDays: warnDays,
                                                    time: time)
@@ -89,8 +96,8 @@ struct CheckCommand: StoreCommand {
                     + "\(n(count(.warning), "warning")), \(n(count(.info), "note")) (at \(report.at))")
                 if !verbose && count(.info) > 0 { Console.line("  (\(n(count(.info), "note")) not shown; -v lists them)") }
                 for f in findings.filter({ verbose || $0.severity != .info }).sorted(by: { $0.severity != $1.severity ? $0.severity > $1.severity : $0.subject < $1.subject }) {
-                    Console.line("  \(f.severity.rawValue.uppercased().padding(7)) \(f.rule.padding(19)) "
-                        + "\(f.sha256.prefix(16))  \(f.subject): \(f.message)")
+                    let what = f.sha256.isEmpty ? "" : "\(f.sha256.prefix(16))  \(f.subject): "
+                    Console.line("  \(f.severity.rawValue.uppercased().padding(7)) \(f.rule.padding(19)) \(what)\(f.message)")
                 }
             }
         }

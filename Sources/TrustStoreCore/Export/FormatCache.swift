@@ -2,7 +2,8 @@ internal import TrustStoreGit
 internal import TrustStoreOpenSSL
 
 /// A content-addressed cache of rendered export outputs, for the formats that need OpenSSL to parse every
-/// certificate (`openssl-directory` for the subject-name hashes and trust settings, `pkcs7`): one file per output in
+/// certificate (`openssl-directory` for the subject-name hashes and trust settings, `pkcs7`, and `java` without a
+/// password): one file per output in
 /// `.git/truststore/export-cache/` (local, never versioned), beside ``ExportCache``.
 ///
 /// The key is the SHA-256 of everything the output depends on: the format, its options, and each certificate's

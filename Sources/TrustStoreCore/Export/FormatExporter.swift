@@ -82,7 +82,17 @@ package enum FormatExporter {
             cache.store([ExportFile(name: "pkcs7", content: data)], for: key)
             return .file(data)
         case .java:
-            return .file(try PKCS12Exporter.data(records, password: options.password))
+            // Without a password the truststore holds nothing but the certificates, so it is cached like pkcs7;
+            // with one, its MAC depends on the password, which is never written anywhere.
+            guard options.password.isEmpty else {
+                return .file(try PKCS12Exporter.data(records, password: options.password))
+            }
+            let cache = FormatCache(gitDirectory: store.repository.gitDirectory)
+            let key = FormatCache.key(["java 1"] + records.map(\.sha256))
+            if let cached = cache.files(for: key), cached.count == 1 { return .file(cached[0].content) }
+            let data = try PKCS12Exporter.data(records, password: "")
+            cache.store([ExportFile(name: "java", content: data)], for: key)
+            return .file(data)
         case .json:
             return .file(try JSONManifestExporter.data(
                 records, environmentCount: records.count - bundle.systemCertificates, store: store,

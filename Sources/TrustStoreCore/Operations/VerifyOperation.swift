@@ -170,7 +170,7 @@ package struct VerifyOperation {
         let bytes: [UInt8]
         switch input.bytes {
         case .success(let b): bytes = b
-        case .failure(let error): throw TrustStoreError(error.kind, "cannot use '\(input.name)': \(error.message)")
+        case .failure(let error): throw TrustStoreError(.rejected, "cannot use '\(input.name)': \(error.message)")
         }
         do {
             return try InputDecoder.decode(bytes).certificates.map(\.certificate)

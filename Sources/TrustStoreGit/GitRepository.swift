@@ -482,7 +482,7 @@ package final class GitRepository {
             guard let entry = git_index_get_byindex(index, i)?.pointee, let cPath = entry.path else { continue }
             let path = String(cString: cPath)
             guard path.hasPrefix(prefix) else { continue }
-            var oid = entry.id
+            let oid = entry.id
             out.append(TreeFile(path: path, blobID: oid.hex, content: try blob(oid)))
         }
         return out

@@ -752,6 +752,26 @@ struct HistoryTests {
 
     // MARK: - release
 
+    @Test("release: a distrust recorded in truststore.toml alone is major, lifting it minor; each is listed in the notes")
+    func releaseCountsConfigurationTrust() throws {
+        let store = try TestStore()
+        let root = try PKICert("root", expires: "2044-01-01")
+        let otherRoot = try PKICert("other-root", expires: "2044-01-01")
+        try store.mustRun(["add", root.file, otherRoot.file, "--env", "prod", "--reason", "roots", "--at", testTime])
+        #expect(try store.run(["release"]).status == 0)
+        try store.mustRun(["distrust", String(otherRoot.fp16), "--env", "prod", "--reason", "partner left"])
+        let v2 = try store.run(["release"])
+        #expect(v2.status == 0, "\(v2)")
+        #expect(textLines(v2.stdout).first == "Release v2.0.0 (major: 1 trust reduction in truststore.toml)", "\(v2)")
+        #expect(v2.stdout.contains("  (no certificate changes)\n  distrust prod sha256 \(otherRoot.fp16)"), "\(v2)")
+        #expect(v2.stdout.contains("(reason: partner left)"), "\(v2)")
+        try store.mustRun(["undistrust", String(otherRoot.fp16), "--env", "prod", "--reason", "partner is back"])
+        let v21 = try store.run(["release"])
+        #expect(textLines(v21.stdout).first == "Release v2.1.0 (minor: 1 trust extension in truststore.toml)", "\(v21)")
+        #expect(v21.stdout.contains("  undistrust prod sha256 \(otherRoot.fp16)"), "\(v21)")
+        try store.expectSound()
+    }
+
     @Test("release: v1.0.0 first, minor after adds, major after a removal, patch after env add, refused on a released HEAD; release --list; notes in the annotated tag")
     func releaseSequence() throws {
         let store = try TestStore()

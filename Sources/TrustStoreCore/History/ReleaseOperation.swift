@@ -41,9 +41,10 @@ public struct Release: Sendable, Codable {
 }
 
 /// `truststore release`: tags the current state with a version derived from the changes since the previous
-/// release, as semantic versioning reads a trust store: a certificate removed from any environment breaks
-/// clients that relied on it (major); one added extends trust (minor); anything else, such as a
-/// configuration change, is a patch.
+/// release, as semantic versioning reads a trust store: a certificate removed from any environment, a distrust
+/// entry recorded, or an inherited environment dropped breaks clients that relied on that trust (major); a
+/// certificate added, a distrust lifted or an environment inherited extends trust (minor); anything else, such as
+/// declaring an environment or changing the policy, is a patch.
 package struct ReleaseOperation {
     package var store: TrustStore
 
@@ -79,15 +80,31 @@ package struct ReleaseOperation {
         let changes = try reader.changes(excluding: previous?.commit)
         let removed = changes.filter { $0.action == .remove }
         let added = changes.filter { $0.action == .add }
+        // Trust also changes through truststore.toml: distrust entries and inheritance.
+        let policy = try previous.map { (release) throws(TrustStoreError) in
+            Self.configChanges(from: try store.config(at: release.commit), to: try store.config(at: head))
+        } ?? (narrowing: [], widening: [])
         let version: SemanticVersion
         let bump: String
         if let base = previous?.version {
-            if !removed.isEmpty {
+            if !removed.isEmpty || !policy.narrowing.isEmpty {
                 version = SemanticVersion(base.major + 1, 0, 0)
-                bump = "major: \(removed.count) certificate\(removed.count == 1 ? "" : "s") removed"
-            } else if !added.isEmpty {
+                var why: [String] = []
+                if !removed.isEmpty { why.append("\(removed.count) certificate\(removed.count == 1 ? "" : "s") removed") }
+                if !policy.narrowing.isEmpty {
+                    why.append("\(policy.narrowing.count) trust reduction\(policy.narrowing.count == 1 ? "" : "s") "
+                        + "in truststore.toml")
+                }
+                bump = "major: " + why.joined(separator: ", ")
+            } else if !added.isEmpty || !policy.widening.isEmpty {
                 version = SemanticVersion(base.major, base.minor + 1, 0)
-                bump = "minor: \(added.count) certificate\(added.count == 1 ? "" : "s") added"
+                var why: [String] = []
+                if !added.isEmpty { why.append("\(added.count) certificate\(added.count == 1 ? "" : "s") added") }
+                if !policy.widening.isEmpty {
+                    why.append("\(policy.widening.count) trust extension\(policy.widening.count == 1 ? "" : "s") "
+                        + "in truststore.toml")
+                }
+                bump = "minor: " + why.joined(separator: ", ")
             } else {
                 version = SemanticVersion(base.major, base.minor, base.patch + 1)
                 bump = "patch: no certificate added or removed"
@@ -100,6 +117,7 @@ package struct ReleaseOperation {
         if let message, !message.isEmpty { notes += message + "\n\n" }
         notes += "Changes since \(previous?.tag ?? "the beginning"):\n"
         if changes.isEmpty { notes += "  (no certificate changes)\n" }
+        for line in policy.narrowing + policy.widening { notes += "  \(line)\n" }
         for c in changes.reversed() {
             notes += "  \(c.action.rawValue) \(c.environment) \(c.kind.rawValue) \(c.sha256.prefix(16)) \(c.subject) "
                 + "(commit \(c.commit.prefix(12)), \(c.reason.map { "reason: \($0)" } ?? "no reason recorded"))\n"
@@ -112,5 +130,38 @@ package struct ReleaseOperation {
         }
         return Release(version: version, tag: version.tagName, commit: head, date: Timestamp.format(tagger.time),
                        tagger: author.description, notes: notes)
+    }
+
+    /// The trust changes between two configurations that no certificate file shows, one line each: `narrowing`
+    /// (clients of an environment lose trust: a distrust entry recorded, an inherited environment dropped, an
+    /// environment that inherited trust removed) and `widening` (a distrust entry lifted, an environment inherited).
+    static func configChanges(from old: StoreConfig, to new: StoreConfig) -> (narrowing: [String], widening: [String]) {
+        var narrowing: [String] = []
+        var widening: [String] = []
+        for name in Set(old.environments.keys).union(new.environments.keys).sorted() {
+            // A new environment has no clients yet; a removed one's own certificates show as removals, but what
+            // it inherited is lost too.
+            guard let before = old.environments[name] else { continue }
+            guard let after = new.environments[name] else {
+                if !before.extends.isEmpty {
+                    narrowing.append("env-remove \(name), which extended " + before.extends.joined(separator: ", "))
+                }
+                continue
+            }
+            for entry in after.distrust where !before.distrust.contains(entry) {
+                narrowing.append("distrust \(name) \(entry.label)"
+                    + (entry.after.map { " (issued after \($0))" } ?? "") + " (reason: \(entry.reason))")
+            }
+            for entry in before.distrust where !after.distrust.contains(entry) {
+                widening.append("undistrust \(name) \(entry.label)")
+            }
+            for parent in before.extends where !after.extends.contains(parent) {
+                narrowing.append("\(name) no longer extends \(parent)")
+            }
+            for parent in after.extends where !before.extends.contains(parent) {
+                widening.append("\(name) extends \(parent)")
+            }
+        }
+        return (narrowing, widening)
     }
 }

@@ -381,6 +381,22 @@ struct HookTests {
         #expect(try store.run(["add", intermediate, "--env", "dev", "--reason", "r"] + Self.at).status == 0)
     }
 
+    @Test("hook settings come from the committed truststore.toml: an uncommitted edit has no effect, and a warning says so")
+    func settingsFromHead() throws {
+        let store = try TestStore(stockHooks: true)
+        let root = try TestPKI.pem("root")
+        #expect(try store.run(["add", root, "--env", "prod", "--reason", "r"] + Self.at).status == 0)
+        let path = store.root + "/truststore.toml"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "[hooks.roots-only]\nenabled = false", with: "[hooks.roots-only]\nenabled = true")
+        try #require(edited != text, "the template lists roots-only as disabled")
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try store.run(["add", try TestPKI.pem("intermediate"), "--env", "prod", "--reason", "r"] + Self.at)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.contains(
+            "warning: truststore.toml has uncommitted changes; hooks run with its committed [hooks] settings"), "\(result)")
+    }
+
     @Test("stock max-certificates: a change over the cap is refused, one within it is accepted")
     func stockMaxCertificates() throws {
         let store = try TestStore(stockHooks: true)

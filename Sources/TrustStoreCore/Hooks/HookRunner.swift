@@ -60,6 +60,7 @@ package struct HookRunner {
     package func run(_ event: HookEvent, change: HookChange, vetoHint: String? = nil) throws(TrustStoreError) {
         let hooks = try runnableHooks(event)
         guard !hooks.isEmpty else { return }
+        warnAboutUncommittedSettings()
         let directory = try temporaryDirectory()
         defer { removeTree(directory) }
 
@@ -121,6 +122,16 @@ package struct HookRunner {
             store.hookOutput += output
             if let failure { store.addWarning("\(event.rawValue) hook '\(hook.path)' failed (\(failure)); the commit stands") }
         }
+    }
+
+    /// Hook scripts run from the work tree, but their `[hooks]` settings come from the committed `truststore.toml`:
+    /// say so when the work tree's differs, since an edit there has no effect until it is committed.
+    private func warnAboutUncommittedSettings() {
+        guard let head = try? store.repository.headCommitID(),
+              let committed = try? store.repository.file(at: head, path: StoreConfig.fileName),
+              let working = try? FileIO.read(store.root + "/" + StoreConfig.fileName), working != committed
+        else { return }
+        store.addWarning("\(StoreConfig.fileName) has uncommitted changes; hooks run with its committed [hooks] settings")
     }
 
     /// Whether any hook would run for `event` (to skip building a change when none would).

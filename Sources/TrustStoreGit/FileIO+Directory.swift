@@ -77,15 +77,7 @@ extension FileIO {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd < 0 { throw posixError("open", path) }
         defer { close(fd) }
-        var written = 0
-        while written < content.count {
-            let n = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, content.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw posixError("write", path)
-            }
-            written += n
-        }
+        try writeAll(content, to: fd, name: path)
     }
 
     /// Hard-links `existing` to `target` when it is a regular file (not followed through a symbolic link) holding

@@ -81,7 +81,7 @@ package enum FileIO {
     }
 
     /// Writes all of `content` to `fd`, retrying short writes and EINTR.
-    private static func writeAll(_ content: [UInt8], to fd: Int32, name: String) throws(GitError) {
+    static func writeAll(_ content: [UInt8], to fd: Int32, name: String) throws(GitError) {
         var written = 0
         while written < content.count {
             let n = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, content.count - written) }

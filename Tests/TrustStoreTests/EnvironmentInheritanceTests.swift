@@ -16,6 +16,29 @@ struct EnvironmentInheritanceTests {
         return store
     }
 
+    @Test("show CERT names the environments that trust it by inheritance, and those whose distrust leaves it out")
+    func showNamesInheritanceAndDistrust() throws {
+        let store = try devExtendsProd()
+        let root = try fingerprint(ofFile: try TestPKI.pem("root"))
+        let show = try store.run(["show", String(root.prefix(16))])
+        #expect(show.status == 0, "\(show)")
+        let lines = show.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("  prod ") && $0.contains("stores/prod/") }, "\(show)")
+        #expect(lines.contains("  dev        inherited from prod"), "\(show)")
+        #expect(!lines.contains { $0.hasPrefix("  staging") }, "\(show)")
+        let jsonText = try store.run(["show", String(root.prefix(16)), "--format", "json"]).stdout
+        let parsed = try JSONSerialization.jsonObject(with: Data(jsonText.utf8)) as? [[String: Any]]
+        let inherited = parsed?.first?["inheritedIn"] as? [String: String]
+        #expect(inherited == ["dev": "prod"], "\(jsonText)")
+
+        let distrust = try store.run(["distrust", String(root.prefix(16)), "--env", "dev", "--reason", "not on laptops"])
+        #expect(distrust.status == 0, "\(distrust)")
+        let after = try store.run(["show", String(root.prefix(16))])
+        #expect(after.stdout.contains("Distrusted in:\n  dev        distrusted in 'dev' by sha256 \(root.prefix(16)): not on laptops"),
+                "\(after)")
+        #expect(!after.stdout.contains("inherited from prod"), "\(after)")
+    }
+
     @Test("dev extends prod: its export holds prod's certificates and its own, and openssl verifies a leaf with it")
     func exportResolvesInheritance() throws {
         let store = try devExtendsProd()

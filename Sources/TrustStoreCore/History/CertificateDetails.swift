@@ -28,6 +28,12 @@ public struct CertificateDetails: Sendable, Codable {
     public var history: [TrustChange]
     /// The purposes it is trusted for in each environment that limits them (`add --purpose`); nil when none does.
     public var purposes: [String: [TrustPurpose]]?
+    /// Environments that trust it only by extending another: environment → the environment it comes from;
+    /// nil when there is none.
+    public var inheritedIn: [String: String]?
+    /// Environments whose distrust entries leave it out: environment → the entry (`distrusted in 'prod' by …`);
+    /// nil when there is none.
+    public var distrustedIn: [String: String]?
 
     /// Finds the certificates `selector` picks among every environment at HEAD, with their history.
     /// - Throws: ``TrustStoreError``: rejected when none matches or a prefix is ambiguous.
@@ -59,6 +65,22 @@ public struct CertificateDetails: Sendable, Codable {
                 history: history))
             let limited = places.compactMap { place in place.purposes.map { (place.environment, $0) } }
             if !limited.isEmpty { out[out.count - 1].purposes = Dictionary(limited, uniquingKeysWith: { a, _ in a }) }
+        }
+        // Where inheritance adds it, and where a distrust entry takes it away.
+        guard !out.isEmpty else { return out }
+        for env in store.config.environmentNames {
+            let trust = try store.effectiveTrust(of: env, strict: false)
+            for i in out.indices {
+                let sha256 = out[i].sha256
+                if out[i].environments[env] == nil,
+                   let inherited = trust.certificates.first(where: { $0.info.fingerprint == sha256 })
+                {
+                    out[i].inheritedIn = (out[i].inheritedIn ?? [:]).merging([env: inherited.environment]) { a, _ in a }
+                }
+                if let entry = trust.distrusted.first(where: { $0.certificate.info.fingerprint == sha256 }) {
+                    out[i].distrustedIn = (out[i].distrustedIn ?? [:]).merging([env: entry.distrust.message]) { a, _ in a }
+                }
+            }
         }
         return out
     }

@@ -97,7 +97,16 @@ struct ShowCommand: StoreCommand {
             Console.line("Trusted in:")
             for env in d.environments.keys.sorted() {
                 let purposes = d.purposes?[env].map { "  (purposes: " + $0.map(\.rawValue).joined(separator: ", ") + ")" }
-                Console.line("  \(env.padding(10)) \(d.environments[env]!)" + (purposes ?? ""))
+                let distrusted = d.distrustedIn?[env].map { "  (left out: \($0))" } ?? ""
+                Console.line("  \(env.padding(10)) \(d.environments[env]!)" + (purposes ?? "") + distrusted)
+            }
+            for (env, origin) in (d.inheritedIn ?? [:]).sorted(by: { $0.key < $1.key }) {
+                Console.line("  \(env.padding(10)) inherited from \(origin)")
+            }
+            let elsewhere = (d.distrustedIn ?? [:]).filter { d.environments[$0.key] == nil }
+            if !elsewhere.isEmpty {
+                Console.line("Distrusted in:")
+                for (env, entry) in elsewhere.sorted(by: { $0.key < $1.key }) { Console.line("  \(env.padding(10)) \(entry)") }
             }
             Console.line("Provenance:")
             for change in d.history {

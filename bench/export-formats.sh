@@ -23,10 +23,9 @@
 # Settings: RUNS (default 20), WARMUP (default 3), CFSSL_RUNS (default 10), BENCH_AT (default: now, to the hour).
 set -euo pipefail
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
-
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh"
 runs="${RUNS:-20}"
 warmup="${WARMUP:-3}"
 cfssl_runs="${CFSSL_RUNS:-10}"
@@ -42,19 +41,14 @@ command -v trust >/dev/null || die "p11-kit's trust is needed (apt-get install p
 if ! command -v hyperfine >/dev/null; then
     if [ "$(id -u)" = 0 ]; then apt-get install -y -qq hyperfine >&2; else die "hyperfine is needed"; fi
 fi
-if [ -z "${TRUSTSTORE_BIN:-}" ]; then
-    (cd "$here" && swift build -c release >&2)
-    TRUSTSTORE_BIN="$(cd "$here" && swift build -c release --show-bin-path)/truststore"
-fi
-[ -x "$TRUSTSTORE_BIN" ] || die "truststore binary not executable: $TRUSTSTORE_BIN"
+TRUSTSTORE_BIN="$(bench_truststore_bin "$here")"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/truststore-bench-formats.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 # Time a private copy: a rebuild while the benchmark runs must not swap the binary mid-measurement.
 cp "$TRUSTSTORE_BIN" "$work/truststore"
 ts="$work/truststore"
-export TRUSTSTORE_SHARE_DIR="$here" TRUSTSTORE_AUTHOR="Bench <bench@example.test>"
-unset TRUSTSTORE_DIR
+export TRUSTSTORE_SHARE_DIR="$here"
 
 # The system roots, imported as a user would (invalid ones skipped with their reasons).
 "$ts" init "$work/system" --env prod --no-hooks >/dev/null

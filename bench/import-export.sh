@@ -30,10 +30,9 @@
 #                   rewritten). Default: options when supported, else rewrite.
 set -euo pipefail
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
-
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 PKG_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 [[ -f "$PKG_ROOT/Package.swift" ]] || die "no Package.swift in $PKG_ROOT"
 
@@ -88,20 +87,8 @@ fi
 
 # --- truststore binary -------------------------------------------------------
 
-if [[ -n "${TRUSTSTORE_BIN:-}" ]]; then
-    BIN="$TRUSTSTORE_BIN"
-else
-    command -v swift >/dev/null || die "swift not found; set TRUSTSTORE_BIN"
-    log "building the release binary (swift build -c release) in $PKG_ROOT"
-    (cd "$PKG_ROOT" && swift build -c release >&2)
-    BIN="$(cd "$PKG_ROOT" && swift build -c release --show-bin-path)/truststore"
-fi
-[[ -x "$BIN" ]] || die "truststore binary not executable: $BIN"
-BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
-
+BIN="$(bench_truststore_bin "$PKG_ROOT")"
 export TRUSTSTORE_SHARE_DIR="$PKG_ROOT"
-export TRUSTSTORE_AUTHOR="Bench <bench@example.test>"
-unset TRUSTSTORE_DIR
 
 AT="${BENCH_AT:-$(date -u +%Y-%m-%dT%H:00:00Z)}"
 

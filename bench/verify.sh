@@ -18,10 +18,9 @@ intermediates="$data/cfssl_trust/int-bundle.crt"
 at="2026-02-19T14:15:03Z"
 at_epoch=1771510503
 
-if [ -z "${TRUSTSTORE_BIN:-}" ]; then
-    (cd "$here" && swift build -c release >&2)
-    TRUSTSTORE_BIN="$(cd "$here" && swift build -c release --show-bin-path)/truststore"
-fi
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh"
+TRUSTSTORE_BIN="$(bench_truststore_bin "$here")"
 if ! command -v hyperfine >/dev/null; then
     if [ "$(id -u)" = 0 ]; then apt-get install -y -qq hyperfine >&2; else echo "hyperfine is needed" >&2; exit 2; fi
 fi
@@ -30,7 +29,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/truststore-bench-verify.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 cp "$TRUSTSTORE_BIN" "$work/truststore"
 ts="$work/truststore"
-export TRUSTSTORE_SHARE_DIR="$here" TRUSTSTORE_AUTHOR="Bench <bench@example.test>"
+export TRUSTSTORE_SHARE_DIR="$here"
 
 # The environment holds all 339 roots as they are, weak and expired ones included, so both tools see the same
 # anchors: the bundle is committed with plain git as one file, which truststore reads like any other.

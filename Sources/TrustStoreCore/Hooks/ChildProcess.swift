@@ -8,7 +8,7 @@
 ///
 /// Built on `posix_spawn(3)` (glibc): signal mask emptied and every signal reset to its default action in the
 /// child, since the parent may block or ignore some (test runners block SIGTERM, shells ignore SIGPIPE).
-package enum ChildProcess {
+public enum ChildProcess {
     /// How the program ended.
     package enum Termination: Sendable, Equatable {
         /// It exited with this status.
@@ -145,6 +145,20 @@ package enum ChildProcess {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// This process's environment (`environ`) as a dictionary.
+    public static func currentEnvironment() -> [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let text = String(cString: entry)
+            if let eq = text.firstIndex(of: "=") {
+                out[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
+            p += 1
+        }
+        return out
     }
 
     /// The conventional name of a signal ("SIGSEGV"), or its number.

@@ -44,7 +44,6 @@ public enum HookRegistry {
     /// The store's hooks for `event`, in the order they run: `hooks/<event>`, then `hooks/<event>.d/*` in byte
     /// order of their names. Dotfiles, `*.sample` files, READMEs and directories are not hooks.
     public static func hooks(for event: HookEvent, in store: TrustStore) -> [Hook] {
-        let approvals = approvedHashes(store)
         var paths: [String] = []
         let single = "hooks/" + event.rawValue
         if isRegularFile(store.root + "/" + single) { paths.append(single) }
@@ -53,6 +52,9 @@ public enum HookRegistry {
             let path = folder + "/" + name
             if isRegularFile(store.root + "/" + path) { paths.append(path) }
         }
+        // Most commands of most stores find no hook: read the approvals only when there is one to judge.
+        guard !paths.isEmpty else { return [] }
+        let approvals = approvedHashes(store)
         return paths.compactMap { path in
             guard let content = try? FileIO.read(store.root + "/" + path) else { return nil }
             let name = String(path.split(separator: "/").last ?? Substring(path))

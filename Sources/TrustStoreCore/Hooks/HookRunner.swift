@@ -62,7 +62,7 @@ package struct HookRunner {
         guard !hooks.isEmpty else { return }
         warnAboutUncommittedSettings()
         let directory = try temporaryDirectory()
-        defer { removeTree(directory) }
+        defer { FileIO.removeTree(directory) }
 
         var pemPaths: [String] = []
         var lines = ""
@@ -153,16 +153,7 @@ package struct HookRunner {
 
     /// This process's environment without another hook's `TRUSTSTORE_HOOK_*` settings.
     private static func inheritedEnvironment() -> [String: String] {
-        var out: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let text = String(cString: entry)
-            if let eq = text.firstIndex(of: "="), !text.hasPrefix("TRUSTSTORE_HOOK_") {
-                out[String(text[..<eq])] = String(text[text.index(after: eq)...])
-            }
-            p += 1
-        }
-        return out
+        ChildProcess.currentEnvironment().filter { !$0.key.hasPrefix("TRUSTSTORE_HOOK_") }
     }
 
     private func temporaryDirectory() throws(TrustStoreError) -> String {
@@ -173,21 +164,6 @@ package struct HookRunner {
                 + String(cString: strerror(errno)))
         }
         return String(cString: made)
-    }
-
-    /// Removes `path` and everything under it (hooks may leave files in their input directory).
-    private func removeTree(_ path: String) {
-        if FileIO.isDirectory(path) && !isSymbolicLink(path) {
-            for name in FileIO.list(path) { removeTree(path + "/" + name) }
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
-    }
-
-    private func isSymbolicLink(_ path: String) -> Bool {
-        var st = stat()
-        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
     }
 }
 

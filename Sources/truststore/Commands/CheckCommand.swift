@@ -44,18 +44,8 @@ struct CheckCommand: StoreCommand {
     }
 
     func run() throws {
-        guard !files.isEmpty else {
-            // The store's environments: find and open the store as every store command does.
-            let opened: TrustStore
-            do {
-                opened = try TrustStore.locate(
-                    explicit: storeOptions.store, environment: ProcessEnvironment.current, cwd: ProcessEnvironment.cwd)
-            } catch {
-                throw Console.fail(error)
-            }
-            do { try run(in: opened) } catch { throw Console.fail(error) }
-            return
-        }
+        // The store's environments: as every store command does.
+        guard !files.isEmpty else { return try withStore { (store) throws(TrustStoreError) in try run(in: store) } }
         do throws(TrustStoreError) {
             let time = try Timestamp.resolve(at)
             let cwd = ProcessEnvironment.cwd

@@ -22,17 +22,20 @@ enum Console {
         write(2, text + "\n")
     }
 
-    private static func write(_ fd: Int32, _ text: String) {
+    /// Writes all of `text` to `fd`, retrying short writes and EINTR; false when a write fails (errno says why).
+    @discardableResult
+    static func write(_ fd: Int32, _ text: String) -> Bool {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n <= 0 {
                 if n < 0 && errno == EINTR { continue }
-                return
+                return false
             }
             offset += n
         }
+        return true
     }
 
     /// Prints `error` git-style (`error: …` and an optional `hint: …`) and returns the exit code to throw.
@@ -47,18 +50,7 @@ enum Console {
 
 /// The process environment as a dictionary.
 enum ProcessEnvironment {
-    static var current: [String: String] {
-        var out: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let text = String(cString: entry)
-            if let eq = text.firstIndex(of: "=") {
-                out[String(text[..<eq])] = String(text[text.index(after: eq)...])
-            }
-            p += 1
-        }
-        return out
-    }
+    static var current: [String: String] { ChildProcess.currentEnvironment() }
 
     /// The current working directory.
     static var cwd: String {

@@ -43,16 +43,9 @@ enum PluginLauncher {
             return ExitStatus.failure
         }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                Console.error("error: cannot write the input of plugin '\(plugin)': \(String(cString: strerror(errno)))")
-                return ExitStatus.failure
-            }
-            offset += n
+        guard Console.write(fd, text) else {
+            Console.error("error: cannot write the input of plugin '\(plugin)': \(String(cString: strerror(errno)))")
+            return ExitStatus.failure
         }
         lseek(fd, 0, SEEK_SET)
         dup2(fd, 0)

@@ -18,6 +18,12 @@ protocol StoreCommand: ParsableCommand {
 
 extension StoreCommand {
     func run() throws {
+        try withStore { (store) throws(TrustStoreError) in try run(in: store) }
+    }
+
+    /// Finds and opens the store, runs `body` with it, then prints what hooks said and the store's warnings;
+    /// a ``TrustStoreError`` becomes its message on stderr and its exit status.
+    func withStore(_ body: (TrustStore) throws(TrustStoreError) -> Void) throws {
         var opened: TrustStore?
         defer {
             for line in opened?.hookOutput ?? [] { Console.error(line) }
@@ -27,7 +33,7 @@ extension StoreCommand {
             let store = try TrustStore.locate(
                 explicit: storeOptions.store, environment: ProcessEnvironment.current, cwd: ProcessEnvironment.cwd)
             opened = store
-            try run(in: store)
+            try body(store)
         } catch {
             throw Console.fail(error)
         }

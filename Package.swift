@@ -29,7 +29,11 @@ let package = Package(
             name: "truststore-pin",
             dependencies: ["TrustStoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "TrustStoreTests", dependencies: ["TrustStoreCore", "truststore", "truststore-pin"],
+        // Tests by layer: TrustStoreCoreTests runs rules, models and operations in process; TrustStoreTests runs the
+        // built CLI end to end. TestSupport holds what both need (temporary directories, the test PKI, a runner).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TrustStoreCoreTests", dependencies: ["TrustStoreCore", "TrustStoreOpenSSL", "TestSupport"]),
+        .testTarget(name: "TrustStoreTests", dependencies: ["TrustStoreCore", "truststore", "truststore-pin", "TestSupport"],
                     resources: []),
     ]
 )

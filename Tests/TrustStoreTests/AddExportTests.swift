@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("add and export on a generated test PKI")
 struct AddExportTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The fault cases of `Tests/Fixtures/cases/` (see its README.md) as tests of `add`, `export` and the store state.
 /// Every `add` and `export` runs with `--at` (2025-06-01T00:00:00Z unless the case says otherwise). Steps that need

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `truststore check`: the health of what is committed — errors (expired, weak, unchained), warnings (expiring,
 /// negative serial) and information — with exit 1 when any finding is an error. Every run passes `--at`.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// "now" of `Tests/Fixtures/corpus/README.md`: every corpus `add` validates at this time, never the wall clock.
 private let corpusTime = "2026-11-29T00:00:00Z"

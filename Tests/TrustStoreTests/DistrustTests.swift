@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `truststore distrust`: entries by fingerprint, issuer and serial, or SPKI, inherited by extending environments;
 /// their effect on export, verify, add and check; and `--after` (distrust-after), run end to end on the built binary

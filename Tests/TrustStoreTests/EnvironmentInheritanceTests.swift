@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Environments that extend others (`extends` in truststore.toml), `promote` and `env diff`, run end to end on
 /// the built binary against real git repositories and the test PKI, read back with git, openssl and the JSON output.

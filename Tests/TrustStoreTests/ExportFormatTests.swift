@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `truststore export --format NAME` on the generated test PKI, each output read back by its real consumer:
 /// `openssl verify -CApath`, `openssl x509`, `openssl pkcs7 -print_certs`, Java's `keytool -list`, Python requests

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The history commands: `log`, `diff`, `show REV`, `blame`, `export --rev`/`--as-of` and `release`, over
 /// histories made with truststore and with plain git (a commit without trailers, a `--no-ff` merge of two

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Hooks: events and their interface, vetoes, time limits, approval, stock hooks, and git's own commits.
 @Suite("hooks: events, interface, veto, time limit, approval, stock hooks, githooks")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `truststore NAME` runs `truststore-NAME` from PATH when NAME is not built in, as git does.
 @Suite("plugins: lookup on PATH, built-ins first, exit status, environment, truststore-pin")

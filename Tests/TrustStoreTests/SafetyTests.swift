@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Inputs and situations that must never widen trust or leave the store half-changed.
 @Suite("safety: distrust, unusable CAs, locked indexes, untracked files, unreadable store files")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `truststore verify`: path validation of a leaf against one environment, as a TLS client given the environment's
 /// exported bundle would do it. Every run passes `--at` (2025-06-01T00:00:00Z unless a fixture says otherwise).

@@ -129,6 +129,31 @@ extension X509Certificate {
             throw OpenSSLError.drain("X509_dup", fallback: "out of memory")
         }
         defer { if !inPlace { X509_free(copy) } }
+        try Self.addTrust(to: copy, trust: trust, reject: reject)
+        guard let bio = BIO_new(BIO_s_mem()) else { throw OpenSSLError.drain("BIO_new", fallback: "out of memory") }
+        defer { BIO_free(bio) }
+        guard PEM_write_bio_X509_AUX(bio, copy) == 1 else {
+            throw OpenSSLError.drain("PEM_write_bio_X509_AUX", fallback: "cannot encode the trusted certificate")
+        }
+        return bio.readAll()
+    }
+}
+
+extension X509Certificate {
+    /// A copy of the certificate carrying OpenSSL auxiliary trust (`X509_dup`, `X509_add1_trust_object`,
+    /// `X509_add1_reject_object`): in an `X509_STORE`, `X509_check_trust` then accepts it as an anchor only for the
+    /// `trust` OIDs and refuses a path through it for the `reject` OIDs, exactly as when it is read from a
+    /// `TRUSTED CERTIFICATE` block.
+    /// - Throws: ``OpenSSLError`` naming the OpenSSL function that failed (an OID that is not dotted decimal).
+    package func withAuxiliaryTrust(trust: [String], reject: [String]) throws(OpenSSLError) -> X509Certificate {
+        ERR_clear_error()
+        guard let copy = X509_dup(pointer) else { throw OpenSSLError.drain("X509_dup", fallback: "out of memory") }
+        let owned = X509Certificate(owning: copy)
+        try Self.addTrust(to: copy, trust: trust, reject: reject)
+        return owned
+    }
+
+    private static func addTrust(to copy: OpaquePointer, trust: [String], reject: [String]) throws(OpenSSLError) {
         for (oids, add) in [(trust, true), (reject, false)] {
             for oid in oids {
                 guard let object = OBJ_txt2obj(oid, 1) else {
@@ -142,12 +167,6 @@ extension X509Certificate {
                 }
             }
         }
-        guard let bio = BIO_new(BIO_s_mem()) else { throw OpenSSLError.drain("BIO_new", fallback: "out of memory") }
-        defer { BIO_free(bio) }
-        guard PEM_write_bio_X509_AUX(bio, copy) == 1 else {
-            throw OpenSSLError.drain("PEM_write_bio_X509_AUX", fallback: "cannot encode the trusted certificate")
-        }
-        return bio.readAll()
     }
 }
 

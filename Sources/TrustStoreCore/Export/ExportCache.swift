@@ -14,6 +14,9 @@ package struct ExportRecord: Sendable, Equatable {
     package var kind: CertificateKind
     /// Comment header and PEM block, as written to the bundle.
     package var entry: String
+    /// The purposes the stored file limits it to (its `# Purposes:` header, ``PurposeIndex``); nil: every purpose,
+    /// and always nil for a certificate of the system bundle.
+    package var purposes: Set<TrustPurpose>? = nil
 }
 
 /// A content-addressed cache of export records, one file per git blob id, in
@@ -24,12 +27,12 @@ package struct ExportRecord: Sendable, Equatable {
 /// (`OSSL_DECODER`) dominates the cost of exporting. A missing, unreadable or malformed cache file is simply
 /// a miss; writing is best-effort.
 ///
-/// File format (version 3): the line `truststore-export-cache 3`, then per certificate the line
-/// `NOTBEFORE NOTAFTER SHA256 KIND SUBJECT_BYTES ISSUER_BYTES ENTRY_BYTES` followed by the subject, issuer and
-/// entry bytes.
+/// File format (version 4): the line `truststore-export-cache 4`, then per certificate the line
+/// `NOTBEFORE NOTAFTER SHA256 KIND PURPOSES SUBJECT_BYTES ISSUER_BYTES ENTRY_BYTES` followed by the subject, issuer
+/// and entry bytes. PURPOSES is `*` (every purpose) or the ``TrustPurpose`` names joined by commas.
 /// A file of another version is a miss.
 package struct ExportCache {
-    private static let magic = "truststore-export-cache 3\n"
+    private static let magic = "truststore-export-cache 4\n"
     package let directory: String
 
     package init(gitDirectory: String) {
@@ -46,20 +49,27 @@ package struct ExportCache {
         while i < bytes.count {
             guard let newline = bytes[i...].firstIndex(of: 0x0A) else { return nil }
             let fields = String(decoding: bytes[i..<newline], as: UTF8.self).split(separator: " ")
-            guard fields.count == 7, let notBefore = Int64(fields[0]), let notAfter = Int64(fields[1]),
+            guard fields.count == 8, let notBefore = Int64(fields[0]), let notAfter = Int64(fields[1]),
                   let kind = CertificateKind(rawValue: String(fields[3])),
-                  let subjectLength = Int(fields[4]), let issuerLength = Int(fields[5]), let entryLength = Int(fields[6]),
+                  let subjectLength = Int(fields[5]), let issuerLength = Int(fields[6]), let entryLength = Int(fields[7]),
                   subjectLength >= 0, issuerLength >= 0, entryLength >= 0,
                   newline + 1 + subjectLength + issuerLength + entryLength <= bytes.count
             else { return nil }
             let subjectStart = newline + 1
             let issuerStart = subjectStart + subjectLength
             let entryStart = issuerStart + issuerLength
+            var purposes: Set<TrustPurpose>?
+            if fields[4] != "*" {
+                let parsed = fields[4].split(separator: ",").map { TrustPurpose(rawValue: String($0)) }
+                guard !parsed.contains(nil) else { return nil }
+                purposes = Set(parsed.compactMap { $0 })
+            }
             records.append(ExportRecord(
                 subject: String(decoding: bytes[subjectStart..<issuerStart], as: UTF8.self),
                 issuer: String(decoding: bytes[issuerStart..<entryStart], as: UTF8.self), sha256: String(fields[2]),
                 notBefore: notBefore, notAfter: notAfter, kind: kind,
-                entry: String(decoding: bytes[entryStart..<(entryStart + entryLength)], as: UTF8.self)))
+                entry: String(decoding: bytes[entryStart..<(entryStart + entryLength)], as: UTF8.self),
+                purposes: purposes))
             i = entryStart + entryLength
         }
         return records.isEmpty ? nil : records
@@ -72,7 +82,8 @@ package struct ExportCache {
             let subject = Array(r.subject.utf8)
             let issuer = Array(r.issuer.utf8)
             let entry = Array(r.entry.utf8)
-            out += Array(("\(r.notBefore) \(r.notAfter) \(r.sha256) \(r.kind.rawValue) \(subject.count) "
+            let purposes = r.purposes.map { $0.sorted().map(\.rawValue).joined(separator: ",") } ?? "*"
+            out += Array(("\(r.notBefore) \(r.notAfter) \(r.sha256) \(r.kind.rawValue) \(purposes) \(subject.count) "
                 + "\(issuer.count) \(entry.count)\n").utf8)
             out += subject + issuer + entry
         }

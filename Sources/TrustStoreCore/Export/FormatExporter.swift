@@ -16,15 +16,15 @@ package enum FormatExporter {
         var bundle = try PEMBundleExporter.export(
             store, environment: environment, at: time, includeSystem: includeSystem, systemBundle: systemBundle,
             commit: commit)
-        let needsPurposes = purpose != nil || format == .json
-            || (format == .opensslDirectory && options.trustedCertificate)
-        let purposes = needsPurposes
-            ? try PurposeIndex.load(store, environment: environment, commit: bundle.commit) : [:]
+        // Each record carries the purposes of its origin file (inherited ones included): one resolution for every
+        // format and for the purpose filter.
+        let purposes = Dictionary(
+            bundle.records.compactMap { r in r.purposes.map { (r.sha256, $0) } }, uniquingKeysWith: { a, _ in a })
         if let purpose {
             let envCount = bundle.records.count - bundle.systemCertificates
             var kept: [ExportRecord] = []
             for (i, record) in bundle.records.enumerated() {
-                if i >= envCount || purposes[record.sha256]?.contains(purpose) ?? true {
+                if i >= envCount || record.purposes?.contains(purpose) ?? true {
                     kept.append(record)
                 } else {
                     bundle.omitted.append((BundleEntry(subject: record.subject, sha256: record.sha256),

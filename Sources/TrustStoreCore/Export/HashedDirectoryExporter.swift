@@ -30,16 +30,13 @@ enum HashedDirectoryExporter {
             let name = hex8(hash) + "." + String(index)
             var content = record.entry
             let allowed = purposes[record.sha256]
-            // An intermediate CA carries no trust of its own (OpenSSL would take it as a trust anchor and never look
-            // at its root's purposes): only the reject bits of the purposes it is limited to, if any.
-            if trustedCertificate && (record.kind == .root || allowed != nil) {
+            if trustedCertificate,
+               let (trustOIDs, rejectOIDs) = TrustPurpose.auxiliaryTrust(limitedTo: allowed, isRoot: record.kind == .root)
+            {
                 let trust = TrustPurpose.allCases.filter { record.kind == .root && (allowed?.contains($0) ?? true) }
                 let reject = TrustPurpose.allCases.filter { !(allowed?.contains($0) ?? true) }
-                var trustOIDs = trust.map(\.oid)
-                if allowed == nil && record.kind == .root { trustOIDs.append(TrustPurpose.anyExtendedKeyUsageOID) }
                 do {
-                    let block = try certificate.trustedCertificatePEM(
-                        trust: trustOIDs, reject: reject.map(\.oid), inPlace: true)
+                    let block = try certificate.trustedCertificatePEM(trust: trustOIDs, reject: rejectOIDs, inPlace: true)
                     let pemStart = record.entry.range(of: "-----BEGIN")?.lowerBound ?? record.entry.startIndex
                     let header = record.entry[..<pemStart]
                     let trustNote = record.kind == .root

@@ -107,7 +107,7 @@ package enum PEMBundleExporter {
             }
             bundle.systemBundle = system.path
             for record in try system.records(cache: ExportCache(gitDirectory: store.repository.gitDirectory)) {
-                if let entry = resolved.distrust.outright(record) {
+                if let entry = record.firstDistrust(among: resolved.distrust.filter { $0.entry.after == nil }) {
                     if !seen.contains(record.sha256) && !bundle.omitted.contains(where: { $0.entry.sha256 == record.sha256 }) {
                         bundle.omitted.append((BundleEntry(subject: record.subject, sha256: record.sha256),
                                                "in the system bundle \(system.path), but " + entry.message))
@@ -158,7 +158,14 @@ package enum PEMBundleExporter {
         -> [ExportRecord]
     {
         if let cached = cache.records(for: file.blobID) { return cached }
-        let fresh = try store.decode(file).map { record($0.certificate) }
+        var file = file
+        if file.content.isEmpty { file.content = try store.blob(of: file) }
+        let purposes = try PurposeIndex.purposes(in: file.content, path: file.path)
+        let fresh = try store.decode(file).map { decoded in
+            var r = record(decoded.certificate)
+            r.purposes = purposes
+            return r
+        }
         cache.store(fresh, for: file.blobID)
         return fresh
     }

@@ -1,5 +1,5 @@
 internal import TrustStoreGit
-internal import TrustStoreOpenSSL
+package import TrustStoreOpenSSL
 
 /// The machine's default CA bundle: what TLS clients trust when they are not given a bundle.
 package struct SystemBundle {
@@ -37,6 +37,16 @@ package struct SystemBundle {
             return !found
         }
         return found
+    }
+
+    /// Its certificates in file order, each once, parsed with OpenSSL (those OpenSSL cannot read are skipped, as
+    /// TLS clients loading the bundle skip them).
+    package func certificates() -> [X509Certificate] {
+        var seen = Set<String>()
+        return PEMBlocks.certificateDER(bytes).compactMap { der in
+            guard seen.insert(PEMBlocks.sha256(der).hex).inserted else { return nil }
+            return try? X509Certificate(der: der)
+        }
     }
 
     /// Export records of its certificates in file order, each once, parsed with OpenSSL or taken from `cache`

@@ -63,7 +63,8 @@ package struct VerifyOperation {
     /// - Throws: ``TrustStoreError``: usage for an unknown environment; rejected when an input holds no
     ///   certificate, a private key, or the environment is empty.
     package func run(environment: String, leaf: AddInput, untrusted: [AddInput], host: String?,
-                     purpose: CertificatePurpose?, time: Int64) throws(TrustStoreError) -> VerifyReport
+                     purpose: CertificatePurpose?, time: Int64, includeSystem: Bool? = nil, systemBundle: String? = nil)
+        throws(TrustStoreError) -> VerifyReport
     {
         try store.requireEnvironment(environment)
         let leafCerts = try Self.decode(leaf)
@@ -75,23 +76,26 @@ package struct VerifyOperation {
         }
         for input in untrusted { untrustedCerts += try Self.decode(input) }
         var report = try validate(environment: environment, target: leafCerts[0], untrusted: untrustedCerts,
-                                  host: host, purpose: purpose, time: time)
+                                  host: host, purpose: purpose, time: time, includeSystem: includeSystem,
+                                  systemBundle: systemBundle)
         report.notes = notes
         return report
     }
 
     /// Validates `target` with `untrusted` against the environment (see the type's documentation).
     package func validate(environment: String, target: X509Certificate, untrusted untrustedCerts: [X509Certificate],
-                          host: String?, purpose: CertificatePurpose?, time: Int64) throws(TrustStoreError)
+                          host: String?, purpose: CertificatePurpose?, time: Int64, includeSystem: Bool? = nil,
+                          systemBundle: String? = nil) throws(TrustStoreError)
         -> VerifyReport
     {
         try store.requireEnvironment(environment)
-        let trust = try store.effectiveTrust(of: environment)
+        let trust = try store.effectiveTrust(of: environment, includeSystem: includeSystem, systemBundle: systemBundle)
         let envCerts = trust.certificates
-        let effectivePurpose = purpose ?? (host == nil ? nil : .serverAuth)
+        // A TLS client checks a server's certificate (OpenSSL's sslserver purpose), host or not.
+        let effectivePurpose = purpose ?? .serverAuth
         var report = VerifyReport(
             environment: environment, valid: false, at: Timestamp.format(time), host: host,
-            purpose: effectivePurpose?.rawValue, path: [], errorCode: 0, errorReason: nil, errorDepth: nil,
+            purpose: effectivePurpose.rawValue, path: [], errorCode: 0, errorReason: nil, errorDepth: nil,
             message: nil, hint: nil, notes: [], distrustedBy: nil)
         if envCerts.isEmpty && trust.distrusted.isEmpty {
             throw TrustStoreError(.rejected, "environment '\(environment)' holds no certificates: nothing can be verified",
@@ -100,9 +104,11 @@ package struct VerifyOperation {
         let (result, distrust) = validateWithDistrust(
             target, trust: trust, untrusted: untrustedCerts, time: time, purpose: effectivePurpose, host: host)
         let envFingerprints = Set((envCerts + trust.distrusted.map(\.certificate)).map(\.fingerprint))
+        let systemFingerprints = Set(trust.system.map(\.sha256.hex))
         report.path = result.chain.enumerated().map { depth, cert in
             let fp = cert.sha256.hex
-            let source = depth == 0 ? "leaf" : envFingerprints.contains(fp) ? "environment" : "untrusted"
+            let source = depth == 0 ? "leaf" : envFingerprints.contains(fp) ? "environment"
+                : systemFingerprints.contains(fp) ? "system" : "untrusted"
             return .init(depth: depth, subject: cert.subject, sha256: fp, notAfter: Timestamp.format(cert.notAfter),
                          source: source)
         }
@@ -143,13 +149,14 @@ package struct VerifyOperation {
         purpose: CertificatePurpose?, host: String?
     ) -> (PathValidationResult, (AppliedDistrust, X509Certificate, Int)?) {
         let level = store.config.policy.securityLevel
+        let anchors = Self.anchors(trust.certificates) + trust.system
         var result = PathValidator.validate(
-            target, anchors: trust.certificates.map(\.certificate),
+            target, anchors: anchors,
             untrusted: untrusted.filter { trust.outrightDistrust(of: $0) == nil }, at: time, authLevel: level,
             purpose: purpose, host: host)
         if !result.isValid && !trust.distrust.isEmpty {
             let retry = PathValidator.validate(
-                target, anchors: (trust.certificates + trust.distrusted.map(\.certificate)).map(\.certificate),
+                target, anchors: anchors + Self.anchors(trust.distrusted.map(\.certificate)),
                 untrusted: untrusted, at: time, authLevel: level, purpose: purpose, host: host)
             if retry.isValid { result = retry }
         }
@@ -164,6 +171,19 @@ package struct VerifyOperation {
             }
         }
         return (result, nil)
+    }
+
+    /// The environment's certificates as OpenSSL trust anchors: a certificate limited to purposes carries them as
+    /// auxiliary trust (``TrustPurpose/auxiliaryTrust(limitedTo:isRoot:)``), so OpenSSL's `X509_check_trust` gives the
+    /// same verdict as for the `openssl-directory --trusted-certificate` export.
+    private static func anchors(_ certificates: [StoredCertificate]) -> [X509Certificate] {
+        certificates.map { stored in
+            guard let purposes = stored.purposes,
+                  let (trust, reject) = TrustPurpose.auxiliaryTrust(limitedTo: Set(purposes), isRoot: stored.kind == .root),
+                  let limited = try? stored.certificate.withAuxiliaryTrust(trust: trust, reject: reject)
+            else { return stored.certificate }
+            return limited
+        }
     }
 
     private static func decode(_ input: AddInput) throws(TrustStoreError) -> [X509Certificate] {

@@ -8,20 +8,6 @@ package enum PurposeIndex {
     /// The header line's prefix; the value is a comma-separated list of ``TrustPurpose`` names.
     package static let marker = "# Purposes: "
 
-    /// Purposes by lowercase hex SHA-256, for every certificate of `environment` at `commit` that has them.
-    /// Reads the files' content but parses no certificate (fingerprints come from the PEM blocks).
-    /// - Throws: ``TrustStoreError`` (failure) when the store cannot be read or a header names an unknown purpose.
-    package static func load(_ store: TrustStore, environment: String, commit: String) throws(TrustStoreError)
-        -> [String: Set<TrustPurpose>]
-    {
-        var out: [String: Set<TrustPurpose>] = [:]
-        for file in try store.files(in: environment, at: commit, readContent: true) {
-            guard let purposes = try purposes(in: file.content, path: file.path) else { continue }
-            for der in PEMBlocks.certificateDER(file.content) { out[PEMBlocks.sha256(der).hex] = purposes }
-        }
-        return out
-    }
-
     /// The purposes of a stored file's header, nil when it has no `# Purposes:` line (every purpose).
     /// - Throws: ``TrustStoreError`` (failure) naming `path` for an unknown purpose.
     package static func purposes(in content: [UInt8], path: String) throws(TrustStoreError) -> Set<TrustPurpose>? {

@@ -14,7 +14,15 @@ package struct EffectiveTrust {
     /// Every distrust entry that applies to the environment.
     package var distrust: [AppliedDistrust]
     /// Files of the environment or of those it extends that cannot be read.
-    package var unusable: [TrustStoreError]
+    package var unusable: [TrustStoreError] = []
+    /// The machine's default roots a client of the exported bundle also trusts (`include_system = true`, or asked
+    /// for), without those the environment holds and those a distrust entry names, in the bundle's order.
+    package var system: [X509Certificate] = []
+    /// The system bundle ``system`` was read from.
+    package var systemBundle: String?
+
+    /// Every trust anchor a client of the environment's export holds: its certificates, then ``system``.
+    package var anchors: [X509Certificate] { certificates.map(\.certificate) + system }
 
     /// The outright distrust entry (no `after`) naming `certificate`, if any.
     package func outrightDistrust(of certificate: X509Certificate) -> AppliedDistrust? {
@@ -49,36 +57,48 @@ extension TrustStore {
         return EnvironmentResolver(config: config)
     }
 
-    /// The effective trust of `environment` at `commit` (HEAD by default): see ``EffectiveTrust``.
+    /// The effective trust of `environment` at `commit` (HEAD by default): see ``EffectiveTrust``, resolved by
+    /// ``EnvironmentResolver/resolve(_:folder:)`` as every export is.
+    /// - Parameters:
+    ///   - includeSystem: also take the machine's default bundle as trust anchors (``EffectiveTrust/system``); nil:
+    ///     when the environment sets `include_system = true`, as `export` does.
+    ///   - systemBundle: the bundle to read instead of the first of ``SystemBundle/standardPaths``.
     /// - Throws: ``TrustStoreError``: usage for an unknown environment, failure for an unknown parent or an
-    ///   inheritance cycle, or when `strict` and a file of the lineage holds no readable certificate.
-    package func effectiveTrust(of environment: String, at commit: String? = nil, strict: Bool = true)
+    ///   inheritance cycle, when `strict` and a file of the lineage holds no readable certificate, or when the system
+    ///   bundle is asked for and cannot be read.
+    package func effectiveTrust(of environment: String, at commit: String? = nil, strict: Bool = true,
+                                includeSystem: Bool? = nil, systemBundle: String? = nil)
         throws(TrustStoreError) -> EffectiveTrust
     {
         let id: String
         if let commit { id = commit } else { id = try headCommit() }
         let resolver = try resolver(at: commit)
         try requireEnvironment(environment, in: resolver.config)
-        let lineage = try resolver.lineage(of: environment)
-        let distrust = try resolver.distrust(for: environment)
-        var result = EffectiveTrust(environment: environment, certificates: [], distrusted: [], constrained: [],
-                                    distrust: distrust, unusable: [])
-        var seen = Set<String>()
-        for name in lineage {
-            let (certs, unusable) = try readableCertificates(in: name, at: id)
-            if strict, let first = unusable.first { throw first }
-            result.unusable += unusable
-            for cert in certs where seen.insert(cert.fingerprint).inserted {
-                if let entry = result.outrightDistrust(of: cert.certificate) {
-                    result.distrusted.append((cert, entry))
-                    continue
-                }
-                if let entry = result.distrustAfter(of: cert.certificate) { result.constrained.append((cert, entry)) }
-                result.certificates.append(cert)
-            }
+        var unusable: [TrustStoreError] = []
+        let resolved = try resolver.resolve(environment) { (name: String) throws(TrustStoreError) in
+            let (certs, bad) = try readableCertificates(in: name, at: id)
+            if strict, let first = bad.first { throw first }
+            unusable += bad
+            return certs
         }
+        var result = EffectiveTrust(
+            environment: environment, certificates: resolved.trusted.map(\.item),
+            distrusted: resolved.distrusted.map { ($0.entry.item, $0.distrust) },
+            constrained: resolved.trusted.compactMap { e in e.distrustAfter.map { (e.item, $0) } },
+            distrust: resolved.distrust, unusable: unusable)
         let keyed = result.certificates.map { (key: ($0.certificate.subject, $0.fingerprint), cert: $0) }
         result.certificates = keyed.sorted { $0.key < $1.key }.map(\.cert)
+        if includeSystem ?? (resolver.config.environments[environment]?.includeSystem == true) || systemBundle != nil {
+            guard let bundle = try SystemBundle.load(explicit: systemBundle) else {
+                throw TrustStoreError(.failure, "no system bundle found (looked for "
+                    + SystemBundle.standardPaths.joined(separator: ", ") + ")", hint: "pass --system-bundle FILE")
+            }
+            let present = Set((result.certificates + result.distrusted.map(\.certificate)).map(\.fingerprint))
+            for cert in bundle.certificates() where !present.contains(cert.sha256.hex) {
+                if result.outrightDistrust(of: cert) == nil { result.system.append(cert) }
+            }
+            result.systemBundle = bundle.path
+        }
         return result
     }
 }

@@ -241,19 +241,22 @@ public final class TrustStore {
     /// - Throws: ``TrustStoreError`` (failure) naming the file when it holds no readable certificate or a
     ///   private key: a store that cannot be read whole is never used in part.
     package func decode(_ file: TreeFile) throws(TrustStoreError) -> [DecodedCertificate] {
-        var content = file.content
-        if content.isEmpty {
-            do {
-                content = try repository.blob(file.blobID)
-            } catch {
-                throw TrustStoreError(.failure, "cannot read '\(file.path)': \(error)")
-            }
-        }
+        let content = file.content.isEmpty ? try blob(of: file) : file.content
         do {
             return try InputDecoder.decode(content).certificates
         } catch {
             throw TrustStoreError(.failure, "store file '\(file.path)' is unusable: \(error)",
                 hint: "fix or remove it with git, then commit")
+        }
+    }
+
+    /// The content of a stored file listed without it.
+    /// - Throws: ``TrustStoreError`` (failure) naming the file when libgit2 cannot read its blob.
+    package func blob(of file: TreeFile) throws(TrustStoreError) -> [UInt8] {
+        do {
+            return try repository.blob(file.blobID)
+        } catch {
+            throw TrustStoreError(.failure, "cannot read '\(file.path)': \(error)")
         }
     }
 

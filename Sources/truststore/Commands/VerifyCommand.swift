@@ -9,12 +9,14 @@ struct VerifyCommand: StoreCommand {
         commandName: "verify",
         abstract: "Validate a server or client certificate's path against an environment, as a TLS client would.",
         discussion: """
-            Trusts only the environment's certificates, those it inherits included (never the system store), as a \
-            client given its exported bundle does. A path through a certificate a distrust entry names is rejected \
-            naming the entry; with a distrust-after entry, when the end-entity certificate was issued (notBefore) \
-            after its date. Certificates after the first in LEAF and those in --untrusted files are the intermediates \
-            a server sends. Security level 2, trusted-first path building, purpose server-auth whenever --host is \
-            given, host checked against the subjectAltName. Nothing is fetched from the network.
+            Trusts exactly what a client given the environment's export trusts: its certificates, those it inherits \
+            included, each limited to the purposes of its stored file, and the machine's default roots only when the \
+            environment sets include_system = true (or with --include-system / --system-bundle). A path through a \
+            certificate a distrust entry names is rejected naming the entry; with a distrust-after entry, when the \
+            end-entity certificate was issued (notBefore) after its date. Certificates after the first in LEAF and \
+            those in --untrusted files are the intermediates a server sends. Security level 2, trusted-first path \
+            building, purpose server-auth unless --purpose says otherwise, host checked against the subjectAltName. \
+            Nothing is fetched from the network.
 
             Exit 0 with the path, one line per depth; exit 1 with OpenSSL's error, the certificate it is about and \
             what to do.
@@ -37,8 +39,14 @@ struct VerifyCommand: StoreCommand {
     @Option(help: ArgumentHelp("Validation time, RFC 3339 (default: now).", valueName: "time"))
     var at: String?
 
-    @Option(help: "Required purpose (default: server-auth when --host is given).")
+    @Option(help: "Required purpose (default: server-auth).")
     var purpose: CertificatePurpose?
+
+    @Flag(help: "Also trust the machine's default roots, as 'export --include-system' appends them.")
+    var includeSystem = false
+
+    @Option(help: ArgumentHelp("The default bundle to trust too (implies --include-system).", valueName: "file"))
+    var systemBundle: String?
 
     @Option(help: "Output format.")
     var format: OutputFormat = .text
@@ -49,7 +57,8 @@ struct VerifyCommand: StoreCommand {
         let input = leaf == "-" ? AddInput.standardInput() : AddInput.file(leaf, path: absolutePath(leaf, cwd: cwd))
         let report = try VerifyOperation(store: store).run(
             environment: env, leaf: input, untrusted: untrusted.map { AddInput.file($0, path: absolutePath($0, cwd: cwd)) },
-            host: host, purpose: purpose, time: time)
+            host: host, purpose: purpose, time: time, includeSystem: includeSystem ? true : nil,
+            systemBundle: systemBundle.map { absolutePath($0, cwd: cwd) })
         if format == .json {
             Console.out(try JSONOutput.encode(report))
         } else {

@@ -72,14 +72,15 @@ package struct DiffOperation {
                 var findings: [Finding] = []
                 if to == nil {
                     findings = standardCertificateRules.flatMap { $0.evaluate(cert.info, in: context) }
-                    // With what the environment inherits (HEAD's configuration), and its distrust entries, as add.
-                    let resolver = try? store.resolver()
-                    let pool = (try? resolver?.lineage(of: env))?.flatMap { newState[$0] ?? [] } ?? new
-                    if let entry = (try? resolver?.distrust(for: env))??.first(where: {
-                        $0.entry.after == nil && $0.entry.matches(cert.certificate)
-                    }) {
-                        findings.append(Finding(.error, "distrust", "conflicting trust: \(entry.message)"))
+                    // What the environment trusts in the work tree (HEAD's configuration): the one resolution of
+                    // inheritance and distrust, as add sees a commit.
+                    let trust = try? store.resolver().resolve(env) { (name: String) throws(TrustStoreError) in
+                        newState[name] ?? []
                     }
+                    if let entry = trust?.distrusted.first(where: { $0.entry.item.fingerprint == cert.fingerprint }) {
+                        findings.append(Finding(.error, "distrust", "conflicting trust: \(entry.distrust.message)"))
+                    }
+                    let pool = trust?.trusted.map(\.item) ?? new
                     if cert.kind == .intermediate && !findings.hasError {
                         findings += chain.evaluate(
                             cert.certificate, anchors: pool.filter { $0.kind == .root }.map(\.certificate),

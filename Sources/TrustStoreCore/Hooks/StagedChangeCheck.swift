@@ -81,43 +81,64 @@ package struct StagedChangeCheck {
         return problems
     }
 
+    /// The staged certificates of `env` against what `env` trusts in the index: its own staged files and those of the
+    /// environments it extends, without the ones a distrust entry names (``EnvironmentResolver/resolve(_:folder:)``,
+    /// as `add` sees a commit). A staged certificate a distrust entry names is refused as `add` refuses it.
     private func checkEnvironment(_ env: String, added: [String: [UInt8]], time: Int64) throws(TrustStoreError)
         -> [Problem]
     {
-        let files: [TreeFile]
-        do {
-            files = try store.repository.indexFiles(under: CertificateFile.folder(of: env), indexFile: indexFile)
-                .filter { !TrustStore.isAuxiliaryFile($0.path) }
-        } catch {
-            throw TrustStoreError(.failure, "cannot read the index: \(error)")
-        }
         var problems: [Problem] = []
-        var certificates: [(path: String, certificate: X509Certificate)] = []
-        for file in files {
+        let resolver = EnvironmentResolver(config: store.config)
+        let trust = try resolver.resolve(env) { (name: String) throws(TrustStoreError) -> [StoredCertificate] in
+            let files: [TreeFile]
             do {
-                for item in try InputDecoder.decode(file.content).certificates {
-                    certificates.append((file.path, item.certificate))
-                }
+                files = try store.repository.indexFiles(under: CertificateFile.folder(of: name), indexFile: indexFile)
+                    .filter { !TrustStore.isAuxiliaryFile($0.path) }
             } catch {
-                // Private keys were reported above, for every staged file.
-                if case .privateKey = error, added[file.path] != nil { continue }
-                problems.append(Problem(path: file.path, message: "not a usable certificate file: \(error.description)"))
+                throw TrustStoreError(.failure, "cannot read the index: \(error)")
             }
+            var certificates: [StoredCertificate] = []
+            for file in files {
+                let purposes = try? PurposeIndex.purposes(in: file.content, path: file.path)
+                do throws(InputRejection) {
+                    for item in try InputDecoder.decode(file.content).certificates {
+                        var stored = StoredCertificate(certificate: item.certificate, environment: name, path: file.path)
+                        stored.purposes = purposes.flatMap { $0 }.map { $0.sorted() }
+                        certificates.append(stored)
+                    }
+                } catch {
+                    // Private keys were reported above, for every staged file; other environments' files are not
+                    // this change's.
+                    if name != env { continue }
+                    if case .privateKey = error, added[file.path] != nil { continue }
+                    problems.append(Problem(path: file.path, message: "not a usable certificate file: \(error.description)"))
+                }
+            }
+            return certificates
         }
         let context = ValidationContext(policy: store.config.policy, time: time, environment: env)
-        let anchors = certificates.filter { $0.certificate.isSelfSigned }.map(\.certificate)
-        let untrusted = certificates.filter { !$0.certificate.isSelfSigned }.map(\.certificate)
+        let trusted = trust.trusted.map(\.item)
+        let anchors = trusted.filter { $0.kind == .root }.map(\.certificate)
+        let untrusted = trusted.filter { $0.kind == .intermediate }.map(\.certificate)
         let chainRule = ChainRule(context: context)
-        for (path, certificate) in certificates {
-            let info = certificate.info
+        func describe(_ certificate: StoredCertificate) -> String {
+            "certificate '\(certificate.info.subject)' (\(certificate.fingerprint.prefix(16))) in '\(env)'"
+        }
+        for (certificate, distrust) in trust.distrusted.map({ ($0.entry.item, $0.distrust) })
+        where certificate.environment == env && added[certificate.path] != nil {
+            problems.append(Problem(path: certificate.path, message: "\(describe(certificate)): conflicting trust: "
+                + distrust.message))
+        }
+        for certificate in trusted where certificate.environment == env {
             var findings: [Finding] = []
-            if added[path] != nil { findings += standardCertificateRules.flatMap { $0.evaluate(info, in: context) } }
-            if !certificate.isSelfSigned {
-                findings += chainRule.evaluate(certificate, anchors: anchors, untrusted: untrusted)
+            if added[certificate.path] != nil {
+                findings += standardCertificateRules.flatMap { $0.evaluate(certificate.info, in: context) }
+            }
+            if certificate.kind == .intermediate {
+                findings += chainRule.evaluate(certificate.certificate, anchors: anchors, untrusted: untrusted)
             }
             for finding in findings where finding.severity == .error {
-                problems.append(Problem(path: path, message: "certificate '\(info.subject)' (\(info.fingerprint.prefix(16))) "
-                    + "in '\(env)': \(finding.message)"))
+                problems.append(Problem(path: certificate.path, message: "\(describe(certificate)): \(finding.message)"))
             }
         }
         return problems

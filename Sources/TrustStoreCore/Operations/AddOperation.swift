@@ -6,10 +6,14 @@ public struct AddInput: Sendable {
     /// The path as the user gave it, or "(stdin)".
     public var name: String
     public var bytes: Result<[UInt8], TrustStoreError>
+    /// The purposes this input's certificates are trusted for, overriding ``AddRequest/purposes``: `promote` carries
+    /// each certificate's own limit this way (nil: the request's).
+    public var purposes: [TrustPurpose]?
 
-    public init(name: String, bytes: Result<[UInt8], TrustStoreError>) {
+    public init(name: String, bytes: Result<[UInt8], TrustStoreError>, purposes: [TrustPurpose]? = nil) {
         self.name = name
         self.bytes = bytes
+        self.purposes = purposes
     }
 
     /// Reads the file at `path` (absolute), naming it `name` in messages and provenance.
@@ -122,6 +126,8 @@ package struct AddOperation {
         var certificate: X509Certificate
         var info: CertificateInfo
         var auxiliaryTrust: String?
+        /// The purposes it is stored with; empty: every purpose.
+        var purposes: [TrustPurpose]
         var findings: [Finding]
         var outcome: AddReport.Outcome
         var note: String?
@@ -170,7 +176,8 @@ package struct AddOperation {
                 let info = item.certificate.info
                 var candidate = Candidate(
                     input: input.name, position: item.position, certificate: item.certificate, info: info,
-                    auxiliaryTrust: item.auxiliaryTrust?.summary, findings: [], outcome: .added)
+                    auxiliaryTrust: item.auxiliaryTrust?.summary, purposes: input.purposes ?? request.purposes,
+                    findings: [], outcome: .added)
                 if let stored = existingByFingerprint[info.fingerprint] {
                     candidate.outcome = .duplicate
                     candidate.note = "already in '\(env)'"
@@ -272,7 +279,7 @@ package struct AddOperation {
                 path: path,
                 content: PurposeIndex.annotate(
                     CertificateFile.render(c.certificate, info: c.info, kind: c.kind, auxiliaryTrust: c.auxiliaryTrust),
-                    purposes: request.purposes)))
+                    purposes: c.purposes)))
         }
         let message = request.promotedFrom.map { from in
             CommitMessage.promote(
@@ -282,7 +289,7 @@ package struct AddOperation {
             environment: env, added: toAdd.map { ($0.info, $0.kind, $0.input) }, reason: request.reason,
             source: request.source, inputs: encodings.map { "\($0.input) (\($0.encoding.rawValue), \($0.count) "
                 + "certificate\($0.count == 1 ? "" : "s"))" },
-            validatedAt: request.time, purposes: request.purposes)
+            validatedAt: request.time, purposes: Array(Set(toAdd.flatMap(\.purposes))).sorted())
         report.commit = try store.commit(changes, message: message, author: request.author)
         report.items = candidates.map { item(from: $0, environment: env) }
         return report

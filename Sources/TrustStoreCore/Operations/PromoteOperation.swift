@@ -38,7 +38,10 @@ package struct PromoteOperation {
         }
         let head = try store.headCommit()
         var request = AddRequest(
-            inputs: selected.map { AddInput(name: $0.path, bytes: .success(Array($0.certificate.pem.utf8))) },
+            // Each certificate keeps the purposes it has in the source environment: promotion never widens trust.
+            inputs: selected.map {
+                AddInput(name: $0.path, bytes: .success(Array($0.certificate.pem.utf8)), purposes: $0.purposes ?? [])
+            },
             environment: to, reason: reason,
             source: "env:\(from) (promoted from '\(from)' as of commit \(head.prefix(12)))", author: author, time: time,
             skipInvalid: false)

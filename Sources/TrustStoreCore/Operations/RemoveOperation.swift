@@ -80,7 +80,8 @@ package struct RemoveOperation {
                 let content = keep.flatMap {
                     CertificateFile.render($0.certificate, info: $0.info, kind: $0.kind, auxiliaryTrust: $0.auxiliaryTrust)
                 }
-                changes.append(.write(path: path, content: content))
+                // The purposes belong to the file (its header): the certificates kept keep its limit.
+                changes.append(.write(path: path, content: PurposeIndex.annotate(content, purposes: keep[0].purposes ?? [])))
             }
         }
         let message = CommitMessage.remove(

@@ -6,6 +6,72 @@ import TestSupport
 /// exported bundle would do it. Every run passes `--at` (2025-06-01T00:00:00Z unless a fixture says otherwise).
 @Suite("verify: path validation against an environment")
 struct VerifyTests {
+    // MARK: verify trusts what export writes
+
+    @Test("with include_system = true, verify trusts the system roots the export appends; both agree with openssl verify of the exported bundle")
+    func verifyAndExportAgreeOnSystemRoots() throws {
+        let system = "/etc/ssl/certs/ca-certificates.crt"
+        try #require(FileManager.default.fileExists(atPath: system), "the ca-certificates package is needed")
+        let chain = Paths.corpus("server-chains/docs.python.org")
+        let at = "2026-01-13T13:03:47Z"
+        let epoch = "1768309427"
+        let store = try TestStore()
+        try store.addAt([try TestPKI.pem("root")], env: "prod")
+        func verdicts() throws -> (verify: RunResult, openssl: RunResult) {
+            let verify = try store.verify(chain + "/leaf.pem", untrusted: [chain + "/chain.pem"], host: "docs.python.org",
+                                          at: at)
+            let export = try store.run(["export", "prod", "--at", at])
+            #expect(export.status == 0, "\(export)")
+            let bundle = store.temp.file("export-\(UUID().uuidString).pem")
+            try export.stdoutBytes.write(to: URL(fileURLWithPath: bundle))
+            let openssl = try Run.program(
+                "/usr/bin/openssl", ["verify", "-no-CApath", "-no-CAstore", "-CAfile", bundle, "-untrusted", chain + "/chain.pem", "-attime", epoch,
+                                     "-purpose", "sslserver", "-verify_hostname", "docs.python.org", chain + "/leaf.pem"],
+                cwd: store.root, environment: store.environment)
+            return (verify, openssl)
+        }
+        let before = try verdicts()
+        #expect(before.verify.status == 1, "\(before.verify)")
+        #expect(before.openssl.status != 0, "\(before.openssl)")
+
+        let config = store.root + "/truststore.toml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "[environments.prod]\n", with: "[environments.prod]\ninclude_system = true\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try store.git(["-c", "user.name=x", "-c", "user.email=y", "commit", "-qam", "prod includes system"]).status == 0)
+        let after = try verdicts()
+        #expect(after.openssl.status == 0, "\(after.openssl)")
+        #expect(after.verify.status == 0, "\(after.verify)")
+        #expect(verifiedPath(after.verify.stdout).last?.source == "system", "\(after.verify)")
+    }
+
+    @Test("verify --system-bundle FILE trusts that bundle's roots too, as export --system-bundle appends them")
+    func verifyWithExplicitSystemBundle() throws {
+        let chain = Paths.corpus("server-chains/docs.python.org")
+        let store = try TestStore()
+        try store.addAt([try TestPKI.pem("root")], env: "prod")
+        let arguments = ["--untrusted", chain + "/chain.pem", "--host", "docs.python.org", "--at", "2026-01-13T13:03:47Z"]
+        let plain = try store.run(["verify", "--env", "prod", chain + "/leaf.pem"] + arguments)
+        #expect(plain.status == 1, "\(plain)")
+        let with = try store.run(["verify", "--env", "prod", chain + "/leaf.pem", "--system-bundle", chain + "/root.pem"]
+            + arguments)
+        #expect(with.status == 0, "\(with)")
+        #expect(verifiedPath(with.stdout).last?.subject.contains("GlobalSign") == true, "\(with)")
+    }
+
+    @Test("verify rejects a server certificate under a root stored for client-auth only, with or without --host")
+    func verifyHonoursStoredPurpose() throws {
+        let store = try TestStore()
+        try #require(try store.run(["add", try TestPKI.pem("root"), "--env", "prod", "--purpose", "client-auth",
+                                    "--at", testTime, "--reason", "mTLS"]).status == 0)
+        try store.addAt([try TestPKI.pem("intermediate")], env: "prod")
+        for host in ["service.test", nil] {
+            let v = try store.verify(try TestPKI.pem("leaf"), host: host)
+            #expect(v.status == 1, "\(v)")
+            #expect(v.stderr.contains("error:"), "\(v)")
+        }
+    }
+
     // MARK: 01 — missing intermediate
 
     @Test("case 01: a leaf without its intermediate is rejected naming the missing issuer; --untrusted or adding the intermediate makes it validate")

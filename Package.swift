@@ -29,9 +29,11 @@ let package = Package(
             name: "truststore-pin",
             dependencies: ["TrustStoreCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // Tests by layer: TrustStoreCoreTests runs rules, models and operations in process; TrustStoreTests runs the
-        // built CLI end to end. TestSupport holds what both need (temporary directories, the test PKI, a runner).
+        // Tests by layer: TrustStoreOpenSSLTests runs the OpenSSL wrapper, TrustStoreCoreTests rules, models and
+        // operations, both in process; TrustStoreTests runs the built CLI end to end. TestSupport holds what they
+        // share (temporary directories, the test PKI, a process runner).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TrustStoreOpenSSLTests", dependencies: ["TrustStoreOpenSSL", "TestSupport"]),
         .testTarget(name: "TrustStoreCoreTests", dependencies: ["TrustStoreCore", "TrustStoreOpenSSL", "TestSupport"]),
         .testTarget(name: "TrustStoreTests", dependencies: ["TrustStoreCore", "truststore", "truststore-pin", "TestSupport"],
                     resources: []),
